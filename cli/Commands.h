@@ -1,0 +1,17 @@
+#pragma once
+// The podml command's subcommands. Each registers its options on the parser
+// and returns the function that runs it (returning the process exit code).
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace podml::cli {
+
+/// A subcommand ready to run once the command line has been parsed.
+using Runner = std::function<int()>;
+
+/// `podml generate MODEL.yaml OUTDIR [--name N] [--upstream-edm NAME:FILE] [--extra-code-path DIR]`.
+Runner addGenerateCommand(CLI::App& app);
+
+} // namespace podml::cli

@@ -1,0 +1,72 @@
+#include "Commands.h"
+
+#include "podml/Exceptions.h"
+#include "podml/gen/Renderer.h"
+#include "podml/gen/YamlReader.h"
+
+#include <iostream>
+#include <memory>
+
+namespace podml::cli {
+
+namespace {
+struct GenerateOptions {
+  std::string yaml;
+  std::string outDir;
+  std::string name;
+  std::vector<std::string> upstream;
+  std::vector<std::string> extraCodePath;
+  bool quiet{false};
+};
+} // namespace
+
+Runner addGenerateCommand(CLI::App& app) {
+  auto opts = std::make_shared<GenerateOptions>();
+  auto* cmd = app.add_subcommand("generate", "Generate C++ (podio API, struct-of-arrays storage) from a podio YAML data model");
+  cmd->footer("Example:\n  podml generate edm4hep.yaml build/edm4hep --extra-code-path datamodels/edm4hep-support/include");
+  cmd->add_option("model", opts->yaml, "podio YAML data model definition")->required()->check(CLI::ExistingFile);
+  cmd->add_option("outdir", opts->outDir, "output directory (include/<name>/..., src/...)")->required();
+  cmd->add_option("--name", opts->name, "data model (package) name; default: the YAML file's stem");
+  cmd->add_option("--upstream-edm", opts->upstream, "upstream data model this one extends, as NAME:FILE.yaml");
+  cmd->add_option("--extra-code-path", opts->extraCodePath, "where to look for ExtraCode declarationFile/implementationFile");
+  cmd->add_flag("-q,--quiet", opts->quiet, "print nothing on success");
+  return [opts, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    std::vector<gen::UpstreamModel> upstream;
+    for (const auto& u : opts->upstream) {
+      const auto colon = u.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == u.size()) {
+        std::cerr << "podml: error: --upstream-edm expects NAME:FILE.yaml, got '" << u << "'\n";
+        return 2;
+      }
+      upstream.push_back({u.substr(0, colon), u.substr(colon + 1)});
+    }
+    gen::ReadOptions ro;
+    for (const auto& p : opts->extraCodePath) {
+      ro.extraCodePath.emplace_back(p);
+    }
+    const std::string name = opts->name.empty() ? std::filesystem::path(opts->yaml).stem().string() : opts->name;
+    const gen::ReadModel model = gen::readModel(opts->yaml, name, upstream, ro);
+    gen::RenderInput in;
+    in.model = &model.definition;
+    for (const auto& u : model.upstream) {
+      in.upstream.push_back(&u);
+    }
+    in.json = model.json;
+    in.sourceName = std::filesystem::path(opts->yaml).filename().string();
+    in.yamlHash = model.yamlHash;
+    const auto files = gen::render(in);
+    const auto written = gen::writeIfChanged(files, opts->outDir);
+    if (!opts->quiet) {
+      std::cout << "podml: generated data model '" << name << "' (" << model.definition.datatypes.size()
+                << " datatypes and links, " << model.definition.components.size() << " components, "
+                << model.definition.interfaces.size() << " interfaces) in " << opts->outDir << ": " << files.size()
+                << " files, " << written << " changed\n";
+    }
+    return 0;
+  };
+}
+
+} // namespace podml::cli

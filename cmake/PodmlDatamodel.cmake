@@ -1,0 +1,70 @@
+# podml_generate_datamodel() and podml_add_datamodel_library(): generate C++ from a
+# podio YAML data model at build time and compile it into a library.
+#
+#   podml_add_datamodel_library(<target>
+#     NAME <model-name>                 # package name, e.g. edm4hep
+#     YAML <file.yaml>
+#     [OUTDIR <dir>]                    # default: ${CMAKE_CURRENT_BINARY_DIR}/<model-name>
+#     [UPSTREAM <name>:<file.yaml> ...] # extension models (podio's --upstream-edm)
+#     [UPSTREAM_TARGETS <target> ...]   # libraries of those upstream models
+#     [EXTRA_CODE_PATH <dir> ...]       # where ExtraCode declarationFile/implementationFile live
+#     [INCLUDE_DIRECTORIES <dir> ...])  # headers the ExtraCode includes
+#
+# The generator writes a fixed set of sources (src/podml_shard_<i>.cc), so the
+# library's sources are known before generation, and rewrites only changed files.
+
+if(NOT DEFINED PODML_GENERATOR_TARGET)
+  set(PODML_GENERATOR_TARGET podml::podml)
+endif()
+set(PODML_SOURCE_SHARDS 4)
+
+function(podml_generate_datamodel NAME YAML OUTDIR)
+  cmake_parse_arguments(ARG "" "" "UPSTREAM;EXTRA_CODE_PATH;DEPENDS" ${ARGN})
+  get_filename_component(YAML "${YAML}" ABSOLUTE)
+  set(args generate "${YAML}" "${OUTDIR}" --name ${NAME} --quiet)
+  set(deps "${YAML}" ${ARG_DEPENDS})
+  foreach(up IN LISTS ARG_UPSTREAM)
+    list(APPEND args --upstream-edm "${up}")
+    string(REGEX REPLACE "^[^:]*:" "" upfile "${up}")
+    list(APPEND deps "${upfile}")
+  endforeach()
+  foreach(dir IN LISTS ARG_EXTRA_CODE_PATH)
+    list(APPEND args --extra-code-path "${dir}")
+  endforeach()
+  set(sources)
+  math(EXPR last "${PODML_SOURCE_SHARDS} - 1")
+  foreach(i RANGE ${last})
+    list(APPEND sources "${OUTDIR}/src/podml_shard_${i}.cc")
+  endforeach()
+  set(stamp "${OUTDIR}/podml-generate.stamp")
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS ${sources}
+    COMMAND ${PODML_GENERATOR_TARGET} ${args}
+    COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
+    DEPENDS ${deps} ${PODML_GENERATOR_TARGET}
+    COMMENT "podml: generating data model ${NAME} from ${YAML}"
+    VERBATIM)
+  set(${NAME}_GENERATED_SOURCES ${sources} PARENT_SCOPE)
+  set(${NAME}_GENERATED_STAMP "${stamp}" PARENT_SCOPE)
+  set(${NAME}_GENERATED_INCLUDE_DIR "${OUTDIR}/include" PARENT_SCOPE)
+endfunction()
+
+function(podml_add_datamodel_library TARGET)
+  cmake_parse_arguments(ARG "" "NAME;YAML;OUTDIR"
+                        "UPSTREAM;UPSTREAM_TARGETS;EXTRA_CODE_PATH;INCLUDE_DIRECTORIES" ${ARGN})
+  if(NOT ARG_NAME OR NOT ARG_YAML)
+    message(FATAL_ERROR "podml_add_datamodel_library(${TARGET}): NAME and YAML are required")
+  endif()
+  if(NOT ARG_OUTDIR)
+    set(ARG_OUTDIR "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}")
+  endif()
+  podml_generate_datamodel(${ARG_NAME} "${ARG_YAML}" "${ARG_OUTDIR}"
+    UPSTREAM ${ARG_UPSTREAM} EXTRA_CODE_PATH ${ARG_EXTRA_CODE_PATH})
+  add_library(${TARGET} ${${ARG_NAME}_GENERATED_SOURCES} "${${ARG_NAME}_GENERATED_STAMP}")
+  target_include_directories(${TARGET} PUBLIC
+    "${ARG_OUTDIR}/include" "${ARG_OUTDIR}/include/${ARG_NAME}" ${ARG_INCLUDE_DIRECTORIES})
+  target_link_libraries(${TARGET} PUBLIC podml::core ${ARG_UPSTREAM_TARGETS})
+  # Generated code follows the YAML's style; don't drown users in warnings about it.
+  target_compile_options(${TARGET} PRIVATE -Wno-unused-parameter)
+endfunction()

@@ -1,0 +1,77 @@
+#pragma once
+/// \file CollectionBase.h
+/// Type-erased interface of every collection (generated or read generically).
+
+#include "podml/Column.h"
+#include "podml/Definition.h"
+#include "podml/ObjectID.h"
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace podml {
+
+/// What podml needs to know about any collection: identity, type, size and
+/// its columns in the storage order of its datatype definition.
+class CollectionBase {
+public:
+  virtual ~CollectionBase() = default;
+
+  /// Collection type name, e.g. `edm4hep::MCParticleCollection`.
+  virtual std::string_view getTypeName() const = 0;
+  /// Element type name, e.g. `edm4hep::MCParticle`.
+  virtual std::string_view getValueTypeName() const = 0;
+  /// Name of the data model the element type belongs to.
+  virtual std::string_view getDataModelName() const = 0;
+  /// Schema version of that data model.
+  virtual uint32_t getSchemaVersion() const = 0;
+  /// Runtime definition of the element type (columns, relations).
+  virtual const DatatypeDef& definition() const = 0;
+
+  /// Number of elements.
+  virtual std::size_t size() const = 0;
+  /// Whether there are no elements.
+  bool empty() const { return size() == 0; }
+  /// Removes all elements.
+  virtual void clear() = 0;
+
+  /// Whether the collection only references objects of other collections.
+  virtual bool isSubsetCollection() const = 0;
+  /// Turns an empty collection into a subset collection (or back); throws UsageError if not empty.
+  virtual void setSubsetCollection(bool setSubset = true) = 0;
+
+  /// Collection ID (untracked until put into a Frame).
+  virtual uint32_t getID() const = 0;
+  /// Sets the collection ID (done by Frame::put).
+  virtual void setID(uint32_t id) = 0;
+
+  /// All columns, in the order of `definition().columns`. Empty for subset collections.
+  virtual std::span<Column> columns() = 0;
+  /// All columns, in the order of `definition().columns`. Empty for subset collections.
+  virtual std::span<const Column> columns() const = 0;
+
+  /// Column by dotted path; throws UsageError naming the path and type if absent.
+  const Column& column(std::string_view path) const;
+  /// Elements of a column by dotted path, without copying; throws UsageError on a
+  /// missing path or a T that does not match the column's dtype.
+  template <typename T>
+  std::span<const T> column(std::string_view path) const {
+    return column(path).span<T>();
+  }
+
+  /// ObjectIDs of the targets of relation `relationIndex` (index into
+  /// `definition().relations`): one per object for one-to-one relations, the
+  /// concatenation of every object's range for one-to-many relations.
+  virtual std::vector<ObjectID> relationIDs(std::size_t relationIndex) const = 0;
+  /// ObjectIDs of the referenced objects of a subset collection.
+  virtual std::vector<ObjectID> subsetIDs() const = 0;
+
+  /// Prints a short table of the collection (type, ID, size, first rows).
+  virtual void print(std::ostream& os, std::size_t maxRows = 5) const;
+};
+
+} // namespace podml

@@ -1,0 +1,95 @@
+#include "podml/CollectionBase.h"
+
+#include "podml/Exceptions.h"
+
+#include <iomanip>
+
+namespace podml {
+
+const Column& CollectionBase::column(std::string_view path) const {
+  if (isSubsetCollection()) {
+    throw UsageError("cannot get column '" + std::string(path) + "': collection of " +
+                     std::string(getValueTypeName()) + " is a subset collection and holds no columns");
+  }
+  const int i = definition().columnIndex(path);
+  if (i < 0) {
+    throw UsageError("cannot get column '" + std::string(path) + "': " + std::string(getValueTypeName()) +
+                     " has no such column");
+  }
+  return columns()[static_cast<std::size_t>(i)];
+}
+
+namespace {
+void printCell(std::ostream& os, const Column& c, std::size_t row) {
+  if (c.width() != 1) {
+    os << "[" << c.width() << "]";
+    return;
+  }
+  switch (c.dtype()) {
+  case DType::Bool:
+    os << (c.data<bool>()[row] ? "true" : "false");
+    break;
+  case DType::Int8:
+    os << int(c.data<int8_t>()[row]);
+    break;
+  case DType::Int16:
+    os << c.data<int16_t>()[row];
+    break;
+  case DType::Int32:
+    os << c.data<int32_t>()[row];
+    break;
+  case DType::Int64:
+    os << c.data<int64_t>()[row];
+    break;
+  case DType::UInt8:
+    os << unsigned(c.data<uint8_t>()[row]);
+    break;
+  case DType::UInt16:
+    os << c.data<uint16_t>()[row];
+    break;
+  case DType::UInt32:
+    os << c.data<uint32_t>()[row];
+    break;
+  case DType::UInt64:
+    os << c.data<uint64_t>()[row];
+    break;
+  case DType::Float32:
+    os << c.data<float>()[row];
+    break;
+  case DType::Float64:
+    os << c.data<double>()[row];
+    break;
+  case DType::ObjectID:
+    os << c.data<ObjectID>()[row];
+    break;
+  }
+}
+} // namespace
+
+void CollectionBase::print(std::ostream& os, std::size_t maxRows) const {
+  os << getTypeName() << " (id " << getID() << ", " << size() << (isSubsetCollection() ? " references" : " objects")
+     << ")\n";
+  if (isSubsetCollection()) {
+    return;
+  }
+  const auto& def = definition();
+  const auto cols = columns();
+  const std::size_t rows = std::min(size(), maxRows);
+  for (std::size_t k = 0; k < def.columns.size(); ++k) {
+    const auto& cd = def.columns[k];
+    if (cd.kind != ColumnKind::Member) {
+      continue;
+    }
+    os << "  " << std::left << std::setw(28) << cd.path << std::setw(9) << dtypeName(cd.dtype);
+    for (std::size_t r = 0; r < rows; ++r) {
+      os << ' ';
+      printCell(os, cols[k], r);
+    }
+    if (size() > rows) {
+      os << " ...";
+    }
+    os << '\n';
+  }
+}
+
+} // namespace podml

@@ -1,0 +1,158 @@
+// Components, the model definition, and the component <-> columns functions.
+#include "RenderContext.h"
+
+#include <set>
+#include <sstream>
+
+namespace podml::gen::detail {
+
+namespace {
+
+std::string openNs(const std::string& ns) { return ns.empty() ? "" : "namespace " + ns + " {\n"; }
+std::string closeNs(const std::string& ns) { return ns.empty() ? "" : "} // namespace " + ns + "\n"; }
+
+std::string extra(const std::map<std::string, std::string>& code, const std::string& key) {
+  auto it = code.find(key);
+  return it == code.end() ? std::string{} : it->second;
+}
+
+std::string commentLine(const std::string& text) {
+  std::string s;
+  for (char c : text) {
+    s += c == '\n' ? ' ' : c;
+  }
+  return s;
+}
+
+} // namespace
+
+void renderComponent(const Context& ctx, const ComponentDef& c, FileSet& out) {
+  const std::string ns = nsOf(c.name);
+  const std::string bare = bareOf(c.name);
+  std::ostringstream h;
+  h << ctx.banner() << "#pragma once\n\n#include <array>\n#include <cstdint>\n#include <ostream>\n";
+  std::set<std::string> incs;
+  for (const auto& m : c.members) {
+    if (!ctx.isBuiltin(m.valueType())) {
+      incs.insert(ctx.includePath(m.valueType()));
+    }
+  }
+  for (const auto& i : incs) {
+    h << "#include \"" << i << "\"\n";
+  }
+  if (auto inc = extra(c.extraCode, "includes"); !inc.empty()) {
+    h << "\n" << inc << "\n";
+  }
+  h << "\n" << openNs(ns) << "\n";
+  h << "/// " << (c.description.empty() ? bare : commentLine(c.description)) << "\n";
+  h << "class " << bare << " {\npublic:\n";
+  for (const auto& m : c.members) {
+    h << "  " << ctx.cppType(m) << " " << m.name << "{" << m.defaultValue << "};";
+    if (!m.description.empty() || !m.unit.empty()) {
+      h << " ///< " << commentLine(m.description) << (m.unit.empty() ? "" : " [" + m.unit + "]");
+    }
+    h << "\n";
+  }
+  if (auto decl = extra(c.extraCode, "declaration"); !decl.empty()) {
+    h << "\n" << decl << "\n";
+  }
+  if (auto file = extra(c.extraCode, "declarationFile"); !file.empty()) {
+    h << "\n" << file << "\n";
+  }
+  h << "};\n\n";
+  h << "/// Prints the members of a " << bare << " separated by spaces.\n";
+  h << "inline std::ostream& operator<<(std::ostream& o, const " << bare << "& value) {\n";
+  for (const auto& m : c.members) {
+    if (m.isArray) {
+      h << "  for (const auto& v : value." << m.name << ") {\n    o << v << \" \";\n  }\n";
+    } else {
+      h << "  o << value." << m.name << " << \" \";\n";
+    }
+  }
+  h << "  return o;\n}\n\n" << closeNs(ns);
+  out["include/" + ctx.model().name + "/" + bare + ".h"] = h.str();
+}
+
+void renderModelFiles(const Context& ctx, FileSet& out) {
+  const auto& dm = ctx.model();
+  const std::string id = identifier(dm.name);
+  const std::string dir = "include/" + dm.name + "/";
+
+  // Definition header and source.
+  std::ostringstream h;
+  h << ctx.banner() << "#pragma once\n\n#include \"podml/Definition.h\"\n\n#include <cstdint>\n#include <string_view>\n\n";
+  h << "namespace podml::models::" << id << " {\n\n";
+  h << "/// Name of the data model.\ninline constexpr std::string_view name = \"" << dm.name << "\";\n";
+  h << "/// Schema version of the data model.\ninline constexpr uint32_t schemaVersion = " << dm.schemaVersion
+    << ";\n";
+  h << "/// The podio-style JSON definition embedded in this library.\nstd::string_view json();\n";
+  h << "/// The runtime definition, registered with podml::DataModelRegistry on first use.\n"
+       "const podml::DataModelDefinition& definition();\n\n";
+  h << "} // namespace podml::models::" << id << "\n";
+  out[dir + "DatamodelDefinition.h"] = h.str();
+
+  std::ostringstream s;
+  s << ctx.banner() << "#include \"" << ctx.modelInclude(dm, "DatamodelDefinition.h") << "\"\n";
+  for (const auto* up : ctx.input().upstream) {
+    s << "#include \"" << ctx.modelInclude(*up, "DatamodelDefinition.h") << "\"\n";
+  }
+  s << "\n#include \"podml/DataModelRegistry.h\"\n\nnamespace podml::models::" << id << " {\n\n";
+  s << "std::string_view json() {\n  static constexpr std::string_view text = R\"podmljson(" << ctx.input().json
+    << ")podmljson\";\n  return text;\n}\n\n";
+  s << "const podml::DataModelDefinition& definition() {\n";
+  s << "  static const podml::DataModelDefinition& def = [] () -> const podml::DataModelDefinition& {\n";
+  for (const auto* up : ctx.input().upstream) {
+    s << "    podml::models::" << identifier(up->name) << "::definition(); // upstream first\n";
+  }
+  s << "    return podml::DataModelRegistry::instance().registerDataModel(json());\n  }();\n  return def;\n}\n\n";
+  s << "namespace {\n// Registers the model when the library is loaded, so tools can find it by name.\n"
+       "[[maybe_unused]] const podml::DataModelDefinition& s_registered = definition();\n}\n\n";
+  s << "} // namespace podml::models::" << id << "\n";
+  out["src/DatamodelDefinition.cc"] = s.str();
+
+  // Column access for components: gathers a component from its leaf columns and scatters it back.
+  std::ostringstream c;
+  c << ctx.banner() << "#pragma once\n\n#include \"podml/Column.h\"\n\n#include <cstddef>\n#include <cstring>\n\n";
+  for (const auto* up : ctx.input().upstream) {
+    c << "#include \"" << ctx.modelInclude(*up, "detail/ComponentSoA.h") << "\"\n";
+  }
+  for (const auto& comp : dm.components) {
+    c << "#include \"" << ctx.includePath(comp.name) << "\"\n";
+  }
+  c << "\n// podml_load/podml_store live in each component's namespace so that\n"
+       "// argument-dependent lookup finds them from templates and other models.\n";
+  for (const auto& comp : dm.components) {
+    const std::string ns = nsOf(comp.name);
+    const std::string bare = bareOf(comp.name);
+    c << openNs(ns) << "void podml_load(const podml::Column* c, std::size_t e, " << bare << "& v);\n"
+      << "void podml_store(podml::Column* c, std::size_t e, const " << bare << "& v);\n" << closeNs(ns);
+  }
+  for (const auto& comp : dm.components) {
+    const std::string ns = nsOf(comp.name);
+    const std::string bare = bareOf(comp.name);
+    c << "\n" << openNs(ns);
+    c << "/// Gathers element `e` of a " << bare << " from its leaf columns starting at `c`.\n";
+    c << "inline void podml_load([[maybe_unused]] const podml::Column* c, [[maybe_unused]] std::size_t e, "
+         "[[maybe_unused]] "
+      << bare << "& v) {\n";
+    std::size_t off = 0;
+    for (const auto& m : comp.members) {
+      c << "  " << ctx.loadMember(m, "(c + " + std::to_string(off) + ")", "e", "v." + m.name) << "\n";
+      off += ctx.leafCount(m.valueType());
+    }
+    c << "}\n";
+    c << "/// Scatters `v` into element `e` of its leaf columns starting at `c`.\n";
+    c << "inline void podml_store([[maybe_unused]] podml::Column* c, [[maybe_unused]] std::size_t e, "
+         "[[maybe_unused]] const "
+      << bare << "& v) {\n";
+    off = 0;
+    for (const auto& m : comp.members) {
+      c << "  " << ctx.storeMember(m, "(c + " + std::to_string(off) + ")", "e", "v." + m.name) << "\n";
+      off += ctx.leafCount(m.valueType());
+    }
+    c << "}\n" << closeNs(ns);
+  }
+  out[dir + "detail/ComponentSoA.h"] = c.str();
+}
+
+} // namespace podml::gen::detail

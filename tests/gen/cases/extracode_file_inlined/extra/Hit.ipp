@@ -1,0 +1,1 @@
+float twice() const { return 2 * getEnergy(); }
