@@ -17,31 +17,33 @@ std::string trim(std::string_view s) {
 // podio's MemberParser grammar (python/podio_gen/podio_config_reader.py), with one
 // deliberate difference: a unit may be any text without `]`, so `[1/mm]` and
 // `[GeV/c^2]` are read instead of being dropped or rejected.
-const std::string kBuiltin = "(?:unsigned long long)|(?:unsigned long)|(?:unsigned int)|(?:long long)|(?:unsigned)|"
-                             "(?:double)|(?:float)|(?:short)|(?:long)|(?:char)|(?:bool)|(?:int)";
-const std::string kType = "(" + kBuiltin + "|(?:\\:{2})?[a-zA-Z]+[a-zA-Z0-9:_]*)";
-const std::string kName = "([a-zA-Z_]+\\w*)";
-const std::string kUnit = "(?:\\[([^\\]]*)\\])?";
-const std::string kComment = "\\/\\/ *(.*)";
-const std::string kArray = " *std::array *< *" + kType + " *, *([0-9]+) *>";
-const std::string kDefault = "(?:\\{(.+)\\})?";
+struct Grammar {
+  std::regex fullArray, member, bareArray, bareMember;
+};
 
-const std::regex& fullArrayRe() {
-  static const std::regex re(kArray + " *" + kName + " *" + kDefault + " *" + kUnit + " *" + kComment);
-  return re;
+// Built on first use, not at load time: data model libraries register their
+// definitions from static initialisers, which may run before this file's.
+const Grammar& grammar() {
+  static const Grammar g = [] {
+    const std::string builtin = "(?:unsigned long long)|(?:unsigned long)|(?:unsigned int)|(?:long long)|(?:unsigned)|"
+                                "(?:double)|(?:float)|(?:short)|(?:long)|(?:char)|(?:bool)|(?:int)";
+    const std::string type = "(" + builtin + "|(?:\\:{2})?[a-zA-Z]+[a-zA-Z0-9:_]*)";
+    const std::string name = "([a-zA-Z_]+\\w*)";
+    const std::string unit = "(?:\\[([^\\]]*)\\])?";
+    const std::string comment = "\\/\\/ *(.*)";
+    const std::string array = " *std::array *< *" + type + " *, *([0-9]+) *>";
+    const std::string def = "(?:\\{(.+)\\})?";
+    return Grammar{std::regex(array + " *" + name + " *" + def + " *" + unit + " *" + comment),
+                   std::regex(" *" + type + " +" + name + " *" + def + " *" + unit + " *" + comment),
+                   std::regex(" *" + array + " +" + name + " *" + def + " *" + unit + " *$"),
+                   std::regex(" *" + type + " +" + name + " *" + def + " *" + unit + " *$")};
+  }();
+  return g;
 }
-const std::regex& memberRe() {
-  static const std::regex re(" *" + kType + " +" + kName + " *" + kDefault + " *" + kUnit + " *" + kComment);
-  return re;
-}
-const std::regex& bareArrayRe() {
-  static const std::regex re(" *" + kArray + " +" + kName + " *" + kDefault + " *" + kUnit + " *$");
-  return re;
-}
-const std::regex& bareMemberRe() {
-  static const std::regex re(" *" + kType + " +" + kName + " *" + kDefault + " *" + kUnit + " *$");
-  return re;
-}
+const std::regex& fullArrayRe() { return grammar().fullArray; }
+const std::regex& memberRe() { return grammar().member; }
+const std::regex& bareArrayRe() { return grammar().bareArray; }
+const std::regex& bareMemberRe() { return grammar().bareMember; }
 } // namespace
 
 std::string MemberDef::toLine() const {

@@ -289,7 +289,7 @@ std::string handleHeaderIncludes(const Shape& s) {
   h << "#include \"" << ctx.includePath(s.full, "CollectionData") << "\"\n"
     << "#include \"podml/ObjectID.h\"\n#include \"podml/RelationRange.h\"\n#include \"podml/detail/WriteBack.h\"\n\n"
     << "#include <array>\n#include <cstdint>\n#include <functional>\n#include <ostream>\n#include <span>\n"
-    << "#include <string_view>\n#include <type_traits>\n";
+    << "#include <string_view>\n#include <type_traits>\n#include <utility>\n";
   std::set<std::string> incs;
   for (const auto& m : s.dt.members) {
     if (!ctx.isBuiltin(m.valueType())) {
@@ -389,11 +389,11 @@ std::string renderSetters(const Shape& s) {
       const bool b = ctx.isBuiltin(m.arrayType);
       h << "  /// Sets element `i` of " << m.name << "\n";
       h << "  void " << st << "(std::size_t i, " << (b ? et : "const " + et + "&") << " value) {\n"
-        << "    auto v_ = " << ctx.getter(m.name, s.gs) << "();\n    v_[i] = value;\n    " << st << "(v_);\n  }\n";
+        << "    auto v_ = std::as_const(*this)." << ctx.getter(m.name, s.gs) << "();\n    v_[i] = value;\n    " << st << "(v_);\n  }\n";
     }
     if (!ctx.isBuiltin(m.type) || m.isArray) {
       // podio hands out a mutable reference here; SoA hands out a copy that writes itself back.
-      const std::string body = "{\n    const auto l_ = m_h.location();\n    return {" + ctx.getter(m.name, s.gs) +
+      const std::string body = "{\n    const auto l_ = m_h.location();\n    return {std::as_const(*this)." + ctx.getter(m.name, s.gs) +
                                "(), &" + D + "->" + s.col(k) + ", static_cast<std::size_t>(l_.index),\n" +
                                "            [](podml::Column* c_, std::size_t e_, const " + t + "& v_) { " +
                                ctx.storeMember(m, "c_", "e_", "v_") + " }};\n  }\n";
@@ -408,7 +408,7 @@ std::string renderSetters(const Shape& s) {
       if (const auto* comp = ctx.component(m.type)) {
         for (const auto& sub : comp->members) {
           h << "  /// Sets " << sub.name << " of " << m.name << "\n";
-          h << "  void " << ctx.setter(sub.name, s.gs) << "(" << s.paramType(sub) << " value) {\n    auto v_ = "
+          h << "  void " << ctx.setter(sub.name, s.gs) << "(" << s.paramType(sub) << " value) {\n    auto v_ = std::as_const(*this)."
             << ctx.getter(m.name, s.gs) << "();\n    v_." << sub.name << " = value;\n    " << st << "(v_);\n  }\n";
         }
       }

@@ -13,6 +13,7 @@
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -66,6 +67,8 @@ constexpr std::array<std::string_view, 4> kMemberCategories = {"Members", "Vecto
 // Longer member lines are refused: libstdc++'s std::regex recurses per character
 // and would exhaust the stack long before any real description gets that long.
 constexpr std::size_t kMaxMemberLine = 4096;
+// Numbers are matched with std::regex too; nothing this long is a 32-bit version.
+constexpr std::size_t kMaxNumberText = 64;
 // A std::array member becomes one row of a column; beyond this it is surely a typo.
 constexpr uint32_t kMaxArraySize = 1u << 20;
 
@@ -124,6 +127,12 @@ std::vector<std::string> splitScope(const std::string& s) {
     start = p + 2;
   }
 }
+
+// PyYAML (YAML 1.1) booleans, as podio reads them; compared as strings, not
+// with std::regex, so arbitrarily long scalars cannot exhaust the stack.
+constexpr std::array<std::string_view, 9> kYamlTrue = {"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
+constexpr std::array<std::string_view, 9> kYamlFalse = {"no",    "No",    "NO",  "false", "False",
+                                                        "FALSE", "off",   "Off", "OFF"};
 
 std::string stripStd(const std::string& t) { return t.starts_with("std::") ? t.substr(5) : t; }
 
@@ -218,8 +227,8 @@ private:
   std::vector<Entry> entries(const YAML::Node& map, const std::string& what, int fallbackLine) const {
     std::vector<Entry> out;
     std::map<std::string, int> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
+    for (const auto& kv : map) { // by value: yaml-cpp's iterator `->` yields a temporary
+      const YAML::Node k = kv.first;
       const int line = lineOf(k, fallbackLine);
       if (!k.IsScalar()) {
         fail(line, "keys of " + what + " must be plain strings, not " + kindName(k));
@@ -230,7 +239,7 @@ private:
                        ")");
       }
       seen.emplace(key, line);
-      out.push_back({key, line, it->second});
+      out.push_back({key, line, kv.second});
     }
     return out;
   }
@@ -247,19 +256,53 @@ private:
   }
 
   // ------------------------------------------------------------------ load
+  /// Counts documents without building nodes (see load()).
+  class DocumentProbe : public YAML::EventHandler {
+  public:
+    YAML::Mark start;
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  };
+
+  [[noreturn]] void failParse(const std::string& msg, const YAML::Mark& mark) const {
+    std::string where = m_file;
+    if (!mark.is_null()) {
+      where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+    }
+    throw DefinitionError("cannot parse data model: " + msg + " (" + where + ")");
+  }
+
   void load() {
+    // yaml-cpp 0.7's LoadAll() loops forever, allocating, on a stray `,` at
+    // document level (jbeder/yaml-cpp#1040, fixed upstream by PR #1319). So the
+    // documents are counted with a bounded number of HandleNextDocument() calls,
+    // and only then is the first one loaded.
+    const std::string text(m_text);
     std::vector<YAML::Node> docs;
     try {
-      docs = YAML::LoadAll(std::string(m_text));
-    } catch (const YAML::Exception& e) {
-      std::string where = m_file;
-      if (!e.mark.is_null()) {
-        where += ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1);
+      std::istringstream stream(text);
+      YAML::Parser parser(stream);
+      DocumentProbe first;
+      if (parser.HandleNextDocument(first)) {
+        DocumentProbe second;
+        if (parser.HandleNextDocument(second)) {
+          if (second.start.pos == first.start.pos) { // no progress: a token no rule consumes
+            const auto pos = static_cast<std::size_t>(std::max(0, first.start.pos));
+            failParse("unexpected '" + text.substr(pos, 1) + "'", first.start);
+          }
+          failParse("expected a single document in the stream", second.start);
+        }
+        docs.push_back(YAML::Load(text));
       }
-      throw DefinitionError("cannot parse data model: " + e.msg + " (" + where + ")");
-    }
-    if (docs.size() > 1) {
-      fail(lineOf(docs[1], 1), "cannot parse data model: expected a single document in the stream");
+    } catch (const YAML::Exception& e) {
+      failParse(e.msg, e.mark);
     }
     if (docs.empty() || docs[0].IsNull()) {
       fail(docs.empty() ? 1 : lineOf(docs[0], 1),
@@ -351,15 +394,15 @@ private:
     const bool plain = v.Tag() == "?";
     std::optional<long double> value;
     if (plain) {
-      static const std::regex boolTrue("yes|Yes|YES|true|True|TRUE|on|On|ON");
-      static const std::regex boolFalse("no|No|NO|false|False|FALSE|off|Off|OFF");
       static const std::regex yamlInt("[-+]?(?:0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0b[01_]+|0[0-7_]+)");
-      static const std::regex yamlFloat("[-+]?(?:[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?)");
-      if (std::regex_match(text, boolTrue)) {
+      static const std::regex yamlFloat(
+          "[-+]?(?:[0-9][0-9_]*\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?)");
+      if (contains(kYamlTrue, text)) {
         value = 1;
-      } else if (std::regex_match(text, boolFalse)) {
+      } else if (contains(kYamlFalse, text)) {
         value = 0;
-      } else if (std::regex_match(text, yamlInt) || std::regex_match(text, yamlFloat)) {
+      } else if (text.size() <= kMaxNumberText &&
+                 (std::regex_match(text, yamlInt) || std::regex_match(text, yamlFloat))) {
         std::string digits;
         for (char c : text) {
           if (c != '_') {
@@ -395,7 +438,7 @@ private:
     } else {
       // A quoted string: Python's int(str) takes optional whitespace, sign, digits with single underscores.
       static const std::regex pyInt("\\s*[-+]?[0-9](?:_?[0-9])*\\s*");
-      if (std::regex_match(text, pyInt)) {
+      if (text.size() <= kMaxNumberText && std::regex_match(text, pyInt)) {
         std::string digits;
         for (char c : text) {
           if (c != '_' && !std::isspace(static_cast<unsigned char>(c))) {
@@ -564,13 +607,11 @@ private:
         fail(o.line, "'" + o.key + "' is not a valid option. Only 'getSyntax', 'exposePODMembers' and "
                                    "'includeSubfolder' are allowed");
       }
-      // PyYAML (YAML 1.1) booleans; quoted text would be a (always truthy) str in podio.
-      static const std::regex yes("yes|Yes|YES|true|True|TRUE|on|On|ON");
-      static const std::regex no("no|No|NO|false|False|FALSE|off|Off|OFF");
+      // Only plain YAML booleans; quoted text would be a (always truthy) str in podio.
       bool value = false;
-      if (o.value.IsScalar() && o.value.Tag() == "?" && std::regex_match(o.value.Scalar(), yes)) {
+      if (o.value.IsScalar() && o.value.Tag() == "?" && contains(kYamlTrue, o.value.Scalar())) {
         value = true;
-      } else if (o.value.IsScalar() && o.value.Tag() == "?" && std::regex_match(o.value.Scalar(), no)) {
+      } else if (o.value.IsScalar() && o.value.Tag() == "?" && contains(kYamlFalse, o.value.Scalar())) {
         value = false;
       } else {
         fail(lineOf(o.value, o.line), "option '" + o.key + "' must be true or false, not " +

@@ -11,6 +11,7 @@
 #include "podml/gen/YamlReader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -386,10 +387,67 @@ TEST(YamlReader, NeverCrashes) {
       "schema_version: 99999999999999999999999\n",
       "schema_version: -5\n",
       "schema_version: 1\ninterfaces:\n  ex::I:\n    Types: {a: b}\n",
+      "schema_version: " + std::string(200000, '7') + "\n",
+      "schema_version: '" + std::string(200000, '7') + "'\n",
+      "schema_version: 1\noptions:\n  getSyntax: " + std::string(200000, 'y') + "\n",
+      "schema_version: 1\ncomponents:\n  ex::" + std::string(200000, 'V') + ":\n    Members: []\n",
+      ",\n",
+      "a: 1\n---\nb: 2\n",
   };
   for (const auto& w : weird) {
     EXPECT_THROW(readModelFromString(w, "w.yaml", "ex"), DefinitionError) << w.substr(0, 80);
   }
+  // Long, but within the limit: real descriptions can be a paragraph.
+  const auto longDescription = readModelFromString("schema_version: 1\ndatatypes:\n  ex::D:\n    Description: d\n"
+                                                   "    Author: a\n    Members:\n      - float x // " +
+                                                       std::string(4000, 'x') + "\n",
+                                                   "w.yaml", "ex");
+  EXPECT_EQ(longDescription.definition.datatypes.at(0).members.at(0).description, std::string(4000, 'x'));
+}
+
+} // namespace
+
+namespace {
+
+// Upstream chains: each upstream file is validated with the ones listed before it.
+TEST(YamlReader, UpstreamChainFromFiles) {
+  const fs::path dir = fs::temp_directory_path() / ("podml_yaml_chain_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "code");
+  const auto write = [&](const fs::path& p, const std::string& text) { std::ofstream(dir / p) << text; };
+  write("base.yaml", "schema_version: 1\ncomponents:\n  base::V:\n    Members:\n      - float x [mm]\n");
+  write("mid.yaml", "schema_version: 1\ndatatypes:\n  mid::P:\n    Description: p\n    Author: a\n    Members:\n"
+                    "      - base::V v // v\n");
+  write("code/P.cc", "// implementation\n");
+  write("top.yaml", "schema_version: 3\ndatatypes:\n  top::T:\n    Description: t\n    Author: a\n    Members:\n"
+                    "      - base::V w // w\n    OneToManyRelations:\n      - mid::P ps // ps\n"
+                    "    ExtraCode:\n      implementationFile: code/P.cc\n");
+  const auto model = readModel(dir / "top.yaml", "top", {{"base", dir / "base.yaml"}, {"mid", dir / "mid.yaml"}});
+  ASSERT_EQ(model.upstream.size(), 2u);
+  EXPECT_EQ(model.upstream[0].name, "base");
+  EXPECT_EQ(model.upstream[1].name, "mid");
+  EXPECT_EQ(model.upstream[1].upstream, std::vector<std::string>{"base"});
+  EXPECT_EQ(model.definition.upstream, (std::vector<std::string>{"base", "mid"}));
+  const auto& t = datatype(model.definition, "top::T");
+  ASSERT_NE(t.column("w.x"), nullptr);
+  EXPECT_EQ(t.column("w.x")->unit, "mm");
+  EXPECT_EQ(t.extraCode.at("implementationFile"), "// implementation\n");
+
+  // The same text from memory resolves ExtraCode files next to sourceName.
+  const std::string text = readFile(dir / "top.yaml");
+  std::vector<ReadModel> ups{readModel(dir / "base.yaml", "base"),
+                             readModel(dir / "mid.yaml", "mid", {{"base", dir / "base.yaml"}})};
+  const auto again = readModelFromString(text, (dir / "top.yaml").string(), "top", ups);
+  EXPECT_EQ(again.json, model.json);
+
+  // An upstream error names the upstream file.
+  write("bad.yaml", "schema_version: 0\n");
+  try {
+    readModel(dir / "top.yaml", "top", {{"bad", dir / "bad.yaml"}});
+    FAIL();
+  } catch (const DefinitionError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.yaml:1)"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
 }
 
 } // namespace
