@@ -3,6 +3,7 @@
 #include "podml/Exceptions.h"
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 
 namespace podml {
@@ -10,11 +11,34 @@ namespace podml {
 namespace {
 // Cache-line alignment lets ONNX Runtime and SIMD loops use the buffers as they are.
 constexpr std::align_val_t kAlign{64};
+// Large buffers come from mmap and would all start at the same offset in a page, so
+// row i of every column of a collection would map to the same cache set and evict each
+// other when a collection is filled or gathered row by row. Starting each large buffer
+// at a different cache line spreads them over the sets.
+constexpr std::size_t kStaggerThreshold = 64 * 1024;
+constexpr std::size_t kStaggerLines = 16;
+std::atomic<std::size_t> g_staggerCounter{0};
 
-void* allocate(std::size_t bytes) { return bytes == 0 ? nullptr : ::operator new(bytes, kAlign); }
-void release(void* p) noexcept {
-  if (p != nullptr) {
-    ::operator delete(p, kAlign);
+struct Allocation {
+  void* base;
+  void* data;
+};
+
+Allocation allocate(std::size_t bytes) {
+  if (bytes == 0) {
+    return {nullptr, nullptr};
+  }
+  if (bytes < kStaggerThreshold) {
+    void* p = ::operator new(bytes, kAlign);
+    return {p, p};
+  }
+  const std::size_t colour = g_staggerCounter.fetch_add(1, std::memory_order_relaxed) % kStaggerLines;
+  void* base = ::operator new(bytes + kStaggerLines * 64, kAlign);
+  return {base, static_cast<std::byte*>(base) + colour * 64};
+}
+void release(void* base) noexcept {
+  if (base != nullptr) {
+    ::operator delete(base, kAlign);
   }
 }
 } // namespace
@@ -36,27 +60,30 @@ Column& Column::operator=(const Column& other) {
 }
 
 Column::Column(Column&& other) noexcept
-    : m_data(other.m_data), m_size(other.m_size), m_capacity(other.m_capacity), m_dtype(other.m_dtype),
-      m_width(other.m_width) {
+    : m_data(other.m_data), m_base(other.m_base), m_size(other.m_size), m_capacity(other.m_capacity),
+      m_dtype(other.m_dtype), m_width(other.m_width) {
   other.m_data = nullptr;
+  other.m_base = nullptr;
   other.m_size = other.m_capacity = 0;
 }
 
 Column& Column::operator=(Column&& other) noexcept {
   if (this != &other) {
-    release(m_data);
+    release(m_base);
     m_data = other.m_data;
+    m_base = other.m_base;
     m_size = other.m_size;
     m_capacity = other.m_capacity;
     m_dtype = other.m_dtype;
     m_width = other.m_width;
     other.m_data = nullptr;
+    other.m_base = nullptr;
     other.m_size = other.m_capacity = 0;
   }
   return *this;
 }
 
-Column::~Column() { release(m_data); }
+Column::~Column() { release(m_base); }
 
 void Column::appendRows(const Column& src, std::size_t first, std::size_t n) {
   if (n == 0) {
@@ -94,12 +121,13 @@ void Column::shrinkToFit() {
 void Column::grow(std::size_t minRows) { reallocate(std::max<std::size_t>({minRows, 2 * m_capacity, 16})); }
 
 void Column::reallocate(std::size_t rows) {
-  void* fresh = allocate(rows * rowBytes());
-  if (m_size != 0) {
-    std::memcpy(fresh, m_data, std::min(rows, m_size) * rowBytes());
+  const Allocation fresh = allocate(rows * rowBytes());
+  if (m_size != 0 && rows != 0) {
+    std::memcpy(fresh.data, m_data, std::min(rows, m_size) * rowBytes());
   }
-  release(m_data);
-  m_data = fresh;
+  release(m_base);
+  m_data = fresh.data;
+  m_base = fresh.base;
   m_capacity = rows;
   m_size = std::min(m_size, rows);
 }

@@ -24,7 +24,7 @@ std::string renderCollectionHeader(const Shape& s) {
   h << "/// A collection of " << s.full << " stored as struct-of-arrays: every scalar leaf is one\n"
     << "/// contiguous column, reachable without copying through column<T>(path) and the\n"
     << "/// per-member accessors below.\n";
-  h << "class " << s.coll << " : public podml::CollectionBase {\npublic:\n";
+  h << "class " << s.coll << " final : public podml::CollectionBase {\npublic:\n";
   h << "  using value_type = " << s.bare << ";\n  using mutable_type = " << s.mut << ";\n"
     << "  using const_iterator = podml::detail::CollectionIterator<" << s.bare << ">;\n"
     << "  using iterator = podml::detail::CollectionIterator<" << s.mut << ">;\n"
@@ -61,7 +61,8 @@ std::string renderCollectionHeader(const Shape& s) {
   h << "  /// Object `i`; throws std::out_of_range.\n  " << s.bare << " at(std::size_t i) const;\n";
   h << "  /// Object `i`; throws std::out_of_range.\n  " << s.mut << " at(std::size_t i);\n\n";
   h << "  /// Number of objects (or references).\n  std::size_t size() const override { return m_data->size(); }\n";
-  h << "  /// Removes every object.\n  void clear() override { m_data->clear(); }\n\n";
+  h << "  /// Removes every object.\n  void clear() override { m_data->clear(); }\n";
+  h << "  /// Makes room for `n` objects without reallocating.\n  void reserve(std::size_t n) { m_data->reserve(n); }\n\n";
   h << "  const_iterator begin() const { return cbegin(); }\n  const_iterator end() const { return cend(); }\n"
     << "  const_iterator cbegin() const { return {m_data.get(), subsetData(), 0}; }\n"
     << "  const_iterator cend() const { return {m_data.get(), subsetData(), static_cast<int32_t>(size())}; }\n"
@@ -75,8 +76,10 @@ std::string renderCollectionHeader(const Shape& s) {
       const std::string t = ctx.cppValueType(m.valueType());
       h << "  /// The " << m.name << " column" << (m.isArray ? " (" + std::to_string(m.arraySize) + " values per object)" : "")
         << ", without copying.\n";
-      h << "  std::span<const " << t << "> " << m.name << "() const { return {m_data->" << s.col(k) << ".data<" << t
-        << ">(), m_data->" << s.col(k) << ".size() * m_data->" << s.col(k) << ".width()}; }\n";
+      h << "  /// (podio's form: the first nElem objects, all if 0; still without copying.)\n";
+      h << "  std::span<const " << t << "> " << m.name << "(std::size_t nElem = 0) const {\n"
+        << "    const std::size_t n_ = nElem == 0 || nElem > size() ? size() : nElem;\n"
+        << "    return {m_data->" << s.col(k) << ".data<" << t << ">(), n_ * m_data->" << s.col(k) << ".width()};\n  }\n";
     } else {
       const std::string t = ctx.cppType(m);
       h << "  /// The " << m.name << " of the first nElem objects (all if 0), gathered from its columns.\n";
@@ -93,8 +96,10 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  void setSubsetCollection(bool setSubset = true) override;\n"
     << "  uint32_t getID() const override { return m_data->collectionID; }\n"
     << "  void setID(uint32_t id) override { m_data->collectionID = id; }\n"
-    << "  std::span<podml::Column> columns() override { return m_data->columns; }\n"
-    << "  std::span<const podml::Column> columns() const override { return m_data->columns; }\n"
+    << "  std::span<podml::Column> columns() override {\n"
+    << "    return m_data->isSubset ? std::span<podml::Column>{} : std::span<podml::Column>{m_data->columns};\n  }\n"
+    << "  std::span<const podml::Column> columns() const override {\n"
+    << "    return m_data->isSubset ? std::span<const podml::Column>{} : std::span<const podml::Column>{m_data->columns};\n  }\n"
     << "  std::vector<podml::ObjectID> relationIDs(std::size_t relationIndex) const override;\n"
     << "  std::vector<podml::ObjectID> subsetIDs() const override;\n\n";
   h << "  /// The struct-of-arrays storage (I/O, tensor binding).\n  " << s.data << "& storage() { return *m_data; }\n";
@@ -257,12 +262,16 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   c << "void " << s.coll << "::pushRaw(const podml::detail::RawHandle& h) {\n"
     << "  if (!h.isAvailable()) {\n    throw podml::UsageError(\"cannot push_back into " << s.full
     << "Collection: the handle refers to no object\");\n  }\n"
-    << "  if (m_data->isSubset) {\n    m_data->subset.push_back(h);\n    return;\n  }\n"
+    << "  if (m_data->isSubset) {\n    if (h.objectID().index < 0) {\n"
+    << "      throw podml::UsageError(\"cannot push_back into a subset " << s.full
+    << "Collection: the object is in no collection (subset collections only reference tracked objects)\");\n    }\n"
+    << "    m_data->subset.push_back(h);\n    return;\n  }\n"
     << "  if (!h.obj || h.obj.get()->inCollection()) {\n    throw podml::UsageError(\"cannot push_back into " << s.full
     << "Collection: the object is already in a collection (push a clone() or use a subset collection)\");\n  }\n"
     << "  auto* obj_ = static_cast<" << s.obj << "*>(h.obj.get());\n"
     << "  const int32_t index_ = m_data->appendCopy(obj_->data, 0, true);\n"
     << "  obj_->moveTo({m_data.get(), index_});\n"
+    << "  m_data->setRecord(index_, obj_);\n"
     << "  // Handles now see the collection element; drop the record's copy and the references it holds.\n"
     << "  obj_->data.clear();\n}\n\n";
   c << "void " << s.coll << "::throwSubsetCreate() {\n  throw podml::UsageError(\"cannot create an object in a "

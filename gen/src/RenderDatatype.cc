@@ -18,6 +18,7 @@ std::string renderData(const Shape& s) {
   std::ostringstream h;
   h << ctx.banner() << "#pragma once\n\n"
     << "#include \"podml/Column.h\"\n#include \"podml/detail/Handle.h\"\n#include \"podml/detail/Ragged.h\"\n"
+    << "#include \"podml/detail/WriteBack.h\"\n"
     << "#include \"" << ctx.modelInclude(ctx.model(), "detail/ComponentSoA.h") << "\"\n\n"
     << "#include <array>\n#include <cstdint>\n#include <cstring>\n#include <type_traits>\n#include <vector>\n\n";
   if (!s.ns.empty()) {
@@ -33,37 +34,46 @@ std::string renderData(const Shape& s) {
       << " " << r.name << "\n";
   }
   h << "  std::vector<podml::detail::RawHandle> subset; ///< references of a subset collection\n";
-  h << "  std::size_t count{0};\n  bool isSubset{false};\n\n";
+  h << "  std::size_t count{0};\n  std::size_t capacity{0}; ///< rows every per-object column can hold\n"
+    << "  bool isSubset{false};\n\n";
   h << "  " << s.data << "();\n";
   h << "  /// Number of objects (or references).\n  std::size_t size() const { return isSubset ? subset.size() : count; }\n";
   h << "  /// Appends an object with default values; returns its index.\n  int32_t appendDefault();\n";
   h << "  /// Appends a copy of object `row` of `src`; relations are copied only if asked.\n"
     << "  int32_t appendCopy(const " << s.data << "& src, std::size_t row, bool withRelations);\n";
-  h << "  /// Removes every object.\n  void clear();\n};\n\n";
+  h << "  /// Removes every object (keeps the buffers).\n  void clear();\n";
+  h << "  /// Makes room for `rows` objects in every per-object column.\n  void reserve(std::size_t rows);\n};\n\n";
 
-  // appendDefault is the hot path of create(): inline, typed pushes.
-  h << "inline int32_t " << s.data << "::appendDefault() {\n  [[maybe_unused]] const std::size_t row = count;\n";
+  // appendDefault is the hot path of create(): one capacity check, then unchecked stores.
+  h << "inline int32_t " << s.data << "::appendDefault() {\n"
+    << "  if (count >= capacity) [[unlikely]] {\n    reserve(count < 8 ? 16 : 2 * count);\n  }\n"
+    << "  [[maybe_unused]] const std::size_t row = count;\n";
   for (std::size_t i = 0; i < dt.columns.size(); ++i) {
     const auto& c = dt.columns[i];
     if (c.kind == ColumnKind::VectorValue) {
       continue;
     }
     if (c.kind == ColumnKind::RangeBegin || c.kind == ColumnKind::RangeEnd) {
-      h << "  " << s.col(i) << ".push_back<uint32_t>(0u);\n";
+      h << "  " << s.col(i) << ".pushUnchecked<uint32_t>(0u);\n";
     } else if (c.width() == 1) {
       const std::string t = ctx.cppValueType(c.cppType);
-      h << "  " << s.col(i) << ".push_back<" << t << ">(std::type_identity_t<" << t << ">{" << c.defaultValue << "});\n";
+      h << "  " << s.col(i) << ".pushUnchecked<" << t << ">(std::type_identity_t<" << t << ">{" << c.defaultValue
+        << "});\n";
     } else {
-      h << "  " << s.col(i) << ".appendZeroRow();\n";
+      const std::string t = ctx.cppValueType(c.cppType);
+      h << "  std::memset(" << s.col(i) << ".data<" << t << ">() + row * " << c.width() << ", 0, sizeof(" << t
+        << ") * " << c.width() << ");\n  " << s.col(i) << ".commitRows(1);\n";
     }
   }
   for (const auto& m : dt.members) {
     const bool component = !ctx.isBuiltin(m.valueType());
     if (component || (m.isArray && !m.defaultValue.empty())) {
-      // Components may carry their own defaults (member initialisers, ExtraCode constructors).
+      // Components may carry their own defaults (member initialisers, ExtraCode constructors);
+      // store them only when they differ from the zero-filled row.
       const std::size_t k = s.first(m.name, ColumnKind::Member);
-      h << "  {\n    const " << ctx.cppType(m) << " v_{" << m.defaultValue << "};\n    "
-        << ctx.storeMember(m, "&" + s.col(k), "row", "v_") << "\n  }\n";
+      h << "  {\n    static const bool nonZero_ = podml::detail::hasNonZeroBytes(" << ctx.cppType(m) << "{"
+        << m.defaultValue << "});\n    if (nonZero_) {\n      const " << ctx.cppType(m) << " v_{" << m.defaultValue
+        << "};\n      " << ctx.storeMember(m, "&" + s.col(k), "row", "v_") << "\n    }\n  }\n";
     }
   }
   for (const auto* r : s.relations(false)) {
@@ -147,7 +157,17 @@ std::string renderDataSource(const Shape& s) {
   for (const auto& r : dt.relations) {
     c << "  rel_" << r.name << ".clear();\n";
   }
-  c << "  subset.clear();\n  count = 0;\n}\n\n";
+  c << "  subset.clear();\n  records.clear();\n  count = 0;\n}\n\n";
+  c << "void " << s.data << "::reserve(std::size_t rows) {\n  if (rows <= capacity) {\n    return;\n  }\n";
+  for (std::size_t i = 0; i < dt.columns.size(); ++i) {
+    if (dt.columns[i].kind != ColumnKind::VectorValue) {
+      c << "  " << s.col(i) << ".reserve(rows);\n";
+    }
+  }
+  for (const auto* r : s.relations(false)) {
+    c << "  rel_" << r->name << ".reserve(rows);\n";
+  }
+  c << "  capacity = rows;\n}\n\n";
 
   c << s.obj << "::" << s.obj << "() : podml::detail::ObjBase(&data) {\n  data.isFreeRecord = true;\n"
     << "  data.appendDefault();\n}\n\n";
@@ -393,10 +413,10 @@ std::string renderSetters(const Shape& s) {
     }
     if (!ctx.isBuiltin(m.type) || m.isArray) {
       // podio hands out a mutable reference here; SoA hands out a copy that writes itself back.
-      const std::string body = "{\n    const auto l_ = m_h.location();\n    return {std::as_const(*this)." + ctx.getter(m.name, s.gs) +
-                               "(), &" + D + "->" + s.col(k) + ", static_cast<std::size_t>(l_.index),\n" +
-                               "            [](podml::Column* c_, std::size_t e_, const " + t + "& v_) { " +
-                               ctx.storeMember(m, "c_", "e_", "v_") + " }};\n  }\n";
+      const std::string body = "{\n    return {std::as_const(*this)." + ctx.getter(m.name, s.gs) + "(), m_h,\n" +
+                               "            [](podml::detail::CollectionDataBase* d_, std::size_t e_, const " + t +
+                               "& v_) { " + ctx.storeMember(m, "&static_cast<" + s.data + "*>(d_)->" + s.col(k), "e_", "v_") +
+                               " }};\n  }\n";
       h << "  /// Modifiable copy of " << m.name << ", written back when it goes out of scope.\n";
       h << "  podml::detail::WriteBack<" << t << "> " << m.name << "() " << body;
       if (s.gs) {

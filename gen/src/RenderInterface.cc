@@ -43,20 +43,26 @@ void renderInterface(const Context& ctx, const InterfaceDef& iface, FileSet& out
   h << "  using interfaced_types = std::tuple<" << types << ">;\n";
   h << "  /// Whether a handle of type T can be held.\n  template <typename T>\n  static constexpr bool isInitializableFrom = false"
     << mutTypes << ";\n";
+  std::string plain;
+  for (const auto& t : iface.types) {
+    plain += " || std::is_same_v<T, " + t + ">";
+  }
+  h << "  /// Whether T is one of the interfaced (immutable) types.\n  template <typename T>\n"
+    << "  static constexpr bool isInterfacedType = false" << plain << ";\n";
   h << "  static constexpr std::string_view typeName = \"" << iface.name << "\";\n\n";
   h << "  /// Holds `value` (any of the interfaced types, mutable or not).\n  template <typename T>\n"
     << "    requires isInitializableFrom<T>\n  " << bare
     << "(const T& value) : m_h(podml::detail::HandleAccess::raw(value)) {}\n";
   h << "  /// A handle that refers to nothing.\n  static " << bare << " makeEmpty() { return " << bare
     << "(podml::detail::RawHandle{}); }\n\n";
-  h << "  /// Whether the held object is a T.\n  template <typename T>\n  bool isA() const {\n"
-    << "    static_assert(isInitializableFrom<T>, \"" << iface.name << " cannot hold this type\");\n"
+  h << "  /// Whether the held object is a T (one of the interfaced, immutable types).\n  template <typename T>\n"
+    << "    requires isInterfacedType<T>\n  bool isA() const {\n"
     << "    return m_h.isAvailable() && m_h.location().data->typeName == T::typeName;\n  }\n";
   h << "  /// The held object as a T; throws std::runtime_error if it is another type.\n  template <typename T>\n"
-    << "  T as() const {\n    if (!isA<T>()) {\n"
+    << "    requires isInterfacedType<T>\n  T as() const {\n    if (!isA<T>()) {\n"
     << "      throw std::runtime_error(\"Cannot get value as object currently holds another type\");\n    }\n"
     << "    return podml::detail::HandleAccess::make<T>(m_h);\n  }\n";
-  h << "  /// Deprecated spelling of as<T>().\n  template <typename T>\n  [[deprecated(\"Use 'as' instead.\")]] T getValue() const {\n"
+  h << "  /// Deprecated spelling of as<T>().\n  template <typename T>\n    requires isInterfacedType<T>\n  [[deprecated(\"Use 'as' instead.\")]] T getValue() const {\n"
     << "    return as<T>();\n  }\n";
   h << "  /// Name of the held type (empty if none).\n  std::string_view getValueTypeName() const {\n"
     << "    return m_h.isAvailable() ? m_h.location().data->typeName : std::string_view{};\n  }\n";

@@ -112,7 +112,8 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
 
   // Column access for components: gathers a component from its leaf columns and scatters it back.
   std::ostringstream c;
-  c << ctx.banner() << "#pragma once\n\n#include \"podml/Column.h\"\n\n#include <cstddef>\n#include <cstring>\n\n";
+  c << ctx.banner() << "#pragma once\n\n#include \"podml/Column.h\"\n#include \"podml/detail/WriteBack.h\"\n\n"
+    << "#include <cstddef>\n#include <cstring>\n\n";
   for (const auto* up : ctx.input().upstream) {
     c << "#include \"" << ctx.modelInclude(*up, "detail/ComponentSoA.h") << "\"\n";
   }
@@ -151,6 +152,18 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
       off += ctx.leafCount(m.valueType());
     }
     c << "}\n" << closeNs(ns);
+  }
+  // podio's mutable component accessor returns C&; podml returns WriteBack<C>, whose
+  // reference members make `m.position().x = 3` an assignment to an lvalue.
+  for (const auto& comp : dm.components) {
+    c << "\n/// Modifiable copy of a " << comp.name << " member with assignable member views.\n";
+    c << "template <>\nclass podml::detail::WriteBack<" << comp.name << "> : public podml::detail::WriteBackBase<"
+      << comp.name << "> {\npublic:\n  using podml::detail::WriteBackBase<" << comp.name << ">::WriteBackBase;\n"
+      << "  using podml::detail::WriteBackBase<" << comp.name << ">::operator=;\n";
+    for (const auto& m : comp.members) {
+      c << "  " << ctx.cppType(m) << "& " << m.name << " = this->" << comp.name << "::" << m.name << ";\n";
+    }
+    c << "};\n";
   }
   out[dir + "detail/ComponentSoA.h"] = c.str();
 }

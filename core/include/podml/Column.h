@@ -82,6 +82,14 @@ public:
     }
     data<T>()[m_size++] = value;
   }
+  /// Appends one element to a width-1 column whose capacity is known to suffice
+  /// (the caller reserved it); the hot path of generated create().
+  template <typename T>
+  void pushUnchecked(const T& value) noexcept {
+    data<T>()[m_size++] = value;
+  }
+  /// Marks `n` more rows, already written within the capacity, as in use.
+  void commitRows(std::size_t n) noexcept { m_size += n; }
   /// Appends a zero-filled row and returns its index.
   std::size_t appendZeroRow() {
     if (m_size == m_capacity) [[unlikely]] {
@@ -119,6 +127,7 @@ private:
   void checkType(DType requested) const;
 
   void* m_data{nullptr};
+  void* m_base{nullptr}; // start of the allocation; m_data may be staggered into it
   std::size_t m_size{0};
   std::size_t m_capacity{0};
   DType m_dtype{DType::Float32};

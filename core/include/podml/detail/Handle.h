@@ -8,22 +8,15 @@
 #include "podml/ObjectID.h"
 
 #include <atomic>
+#include <functional>
 #include <string_view>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace podml::detail {
 
-/// Common head of every generated `XCollectionData`: what a handle needs
-/// to know about the storage it points into, whatever the datatype.
-struct CollectionDataBase {
-  /// ID of the owning collection (untracked until the collection is put into a Frame).
-  uint32_t collectionID{static_cast<uint32_t>(ObjectID::untracked)};
-  /// Whether this storage belongs to a free object rather than a collection.
-  bool isFreeRecord{false};
-  /// Full name of the datatype stored (lets interfaces find the concrete type).
-  std::string_view typeName{};
-};
+struct CollectionDataBase;
 
 /// Location of an object: storage plus row.
 struct Location {
@@ -104,6 +97,33 @@ private:
   ObjBase* m_p{nullptr};
 };
 
+/// Common head of every generated `XCollectionData`: what a handle needs
+/// to know about the storage it points into, whatever the datatype.
+struct CollectionDataBase {
+  /// ID of the owning collection (untracked until the collection is put into a Frame).
+  uint32_t collectionID{static_cast<uint32_t>(ObjectID::untracked)};
+  /// Whether this storage belongs to a free object rather than a collection.
+  bool isFreeRecord{false};
+  /// Full name of the datatype stored (lets interfaces find the concrete type).
+  std::string_view typeName{};
+  /// For rows that came from a free object: its record. It is the object's
+  /// identity before and after the push, so hashes and orderings of handles
+  /// do not change when an object is pushed (podio keys on its Obj* too).
+  std::vector<ObjPtr> records;
+
+  /// The record of row `index`, or null.
+  ObjBase* recordOf(int32_t index) const noexcept {
+    return static_cast<std::size_t>(index) < records.size() ? records[static_cast<std::size_t>(index)].get() : nullptr;
+  }
+  /// Remembers that row `index` came from free object `obj`.
+  void setRecord(int32_t index, ObjBase* obj) {
+    if (records.size() <= static_cast<std::size_t>(index)) {
+      records.resize(static_cast<std::size_t>(index) + 1);
+    }
+    records[static_cast<std::size_t>(index)] = ObjPtr(obj);
+  }
+};
+
 /// Type-erased handle: what every generated handle holds and what relations store.
 struct RawHandle {
   CollectionDataBase* data{nullptr};
@@ -130,25 +150,35 @@ struct RawHandle {
     }
     return {loc.index, loc.data->collectionID};
   }
-  /// Identity: same storage and row (free objects: same record).
-  friend bool operator==(const RawHandle& a, const RawHandle& b) noexcept {
-    const Location la = a.isAvailable() ? a.location() : Location{nullptr, 0};
-    const Location lb = b.isAvailable() ? b.location() : Location{nullptr, 0};
-    return la.data == lb.data && la.index == lb.index;
+  /// What identifies the object: its free record if it ever had one, else storage and row.
+  /// Stable across push_back, so handles can key hashed and ordered containers.
+  std::pair<const void*, int32_t> identityKey() const noexcept {
+    if (obj) {
+      return {obj.get(), 0};
+    }
+    if (data == nullptr) {
+      return {nullptr, 0};
+    }
+    if (const ObjBase* rec = data->recordOf(index)) {
+      return {rec, 0};
+    }
+    return {data, index};
   }
+  /// Identity: the same object.
+  friend bool operator==(const RawHandle& a, const RawHandle& b) noexcept { return a.identityKey() == b.identityKey(); }
   /// A strict order consistent with ==, used for `<` on handles.
   friend bool operator<(const RawHandle& a, const RawHandle& b) noexcept {
-    const Location la = a.isAvailable() ? a.location() : Location{nullptr, 0};
-    const Location lb = b.isAvailable() ? b.location() : Location{nullptr, 0};
-    if (la.data != lb.data) {
-      return std::less<const void*>{}(la.data, lb.data);
+    const auto ka = a.identityKey();
+    const auto kb = b.identityKey();
+    if (ka.first != kb.first) {
+      return std::less<const void*>{}(ka.first, kb.first);
     }
-    return la.index < lb.index;
+    return ka.second < kb.second;
   }
   /// Hash consistent with ==.
   std::size_t hash() const noexcept {
-    const Location l = isAvailable() ? location() : Location{nullptr, 0};
-    return std::hash<const void*>{}(l.data) ^ (std::size_t(uint32_t(l.index)) * 0x9e3779b97f4a7c15ull);
+    const auto k = identityKey();
+    return std::hash<const void*>{}(k.first) ^ (std::size_t(uint32_t(k.second)) * 0x9e3779b97f4a7c15ull);
   }
 };
 
