@@ -37,12 +37,19 @@ function(podml_generate_datamodel NAME YAML OUTDIR)
     list(APPEND sources "${OUTDIR}/src/podml_shard_${i}.cc")
   endforeach()
   set(stamp "${OUTDIR}/podml-generate.stamp")
+  # Regenerate when the generator changes: file-level for an installed podml,
+  # plus target-level (build it first) for an in-tree one.
+  set(gen_deps "$<TARGET_FILE:${PODML_GENERATOR_TARGET}>")
+  get_target_property(gen_imported ${PODML_GENERATOR_TARGET} IMPORTED)
+  if(NOT gen_imported)
+    list(APPEND gen_deps ${PODML_GENERATOR_TARGET})
+  endif()
   add_custom_command(
     OUTPUT "${stamp}"
     BYPRODUCTS ${sources}
     COMMAND ${PODML_GENERATOR_TARGET} ${args}
     COMMAND ${CMAKE_COMMAND} -E touch "${stamp}"
-    DEPENDS ${deps} ${PODML_GENERATOR_TARGET}
+    DEPENDS ${deps} ${gen_deps}
     COMMENT "podml: generating data model ${NAME} from ${YAML}"
     VERBATIM)
   set(${NAME}_GENERATED_SOURCES ${sources} PARENT_SCOPE)

@@ -187,7 +187,7 @@ TEST(Defaults, CreateAndFreeObjectsUseYamlDefaults) {
   auto viaCreate = coll.create();
   MutableWithEverything free;
   WithEverything freeImm;
-  for (const WithEverything o : {WithEverything(viaCreate), WithEverything(free), freeImm}) {
+  for (const WithEverything& o : {WithEverything(viaCreate), WithEverything(free), freeImm}) {
     EXPECT_EQ(o.scalar(), 2.5f);
     EXPECT_EQ(o.shortArr(), (std::array<std::int16_t, 2>{1, 2}));
     EXPECT_TRUE(o.flag());
