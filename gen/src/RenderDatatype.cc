@@ -387,8 +387,10 @@ std::string renderObjectHeader(const Shape& s) {
   }
   h << "\ntemplate <>\nstruct std::hash<" << s.full << "> {\n  std::size_t operator()(const " << s.full
     << "& v) const noexcept { return podml::detail::HandleAccess::raw(v).hash(); }\n};\n";
-  // The mutable handle completes this header (conversion, cross-type ==).
-  h << "\n#include \"" << ctx.modelInclude(ctx.model(), s.mut + ".h") << "\"\n";
+  // The mutable handle completes this header (conversion, cross-type ==), and the
+  // related types are complete for callers (setters take them, interfaces convert).
+  // Included last, so cycles between related types resolve through #pragma once.
+  h << "\n#include \"" << ctx.modelInclude(ctx.model(), s.mut + ".h") << "\"\n" << relationIncludes(s, false);
   return h.str();
 }
 
