@@ -24,7 +24,7 @@ Runner addGenerateCommand(CLI::App& app) {
   auto opts = std::make_shared<GenerateOptions>();
   auto* cmd = app.add_subcommand("generate", "Generate C++ (podio API, struct-of-arrays storage) from a podio YAML data model");
   cmd->footer("Example:\n  podml generate edm4hep.yaml build/edm4hep --extra-code-path datamodels/edm4hep-support/include");
-  cmd->add_option("model", opts->yaml, "podio YAML data model definition")->required()->check(CLI::ExistingFile);
+  cmd->add_option("model", opts->yaml, "podio YAML data model definition")->required();
   cmd->add_option("outdir", opts->outDir, "output directory (include/<name>/..., src/...)")->required();
   cmd->add_option("--name", opts->name, "data model (package) name; default: the YAML file's stem");
   cmd->add_option("--upstream-edm", opts->upstream, "upstream data model this one extends, as NAME:FILE.yaml");
