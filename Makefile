@@ -17,7 +17,8 @@ build: configure
 test: build
 	ctest --preset default -j $(JOBS)
 
-demo: build
+demo: configure
+	$(CMAKE) --build --preset default -j $(JOBS) --target podml-demo
 	./build/default/examples/podml-demo
 
 asan: deps

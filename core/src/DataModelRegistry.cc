@@ -1,9 +1,12 @@
 #include "podml/DataModelRegistry.h"
 
+#include "podml/CollectionBase.h"
+
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
 
 #include <deque>
+#include <map>
 #include <mutex>
 
 namespace podml {
@@ -12,6 +15,7 @@ struct DataModelRegistry::Impl {
   mutable std::mutex mutex;
   // deque: references handed out stay valid as models are added.
   std::deque<DataModelDefinition> models;
+  std::map<std::string, CollectionFactory, std::less<>> factories;
 };
 
 DataModelRegistry& DataModelRegistry::instance() {
@@ -85,6 +89,26 @@ const ComponentDef* DataModelRegistry::findComponent(std::string_view typeName) 
     }
   }
   return nullptr;
+}
+
+void DataModelRegistry::registerCollectionFactory(std::string_view valueTypeName, CollectionFactory factory) {
+  auto& im = impl();
+  std::lock_guard lock(im.mutex);
+  im.factories.emplace(std::string(valueTypeName), factory);
+}
+
+std::unique_ptr<CollectionBase> DataModelRegistry::createCollection(std::string_view valueTypeName) const {
+  auto& im = impl();
+  CollectionFactory f = nullptr;
+  {
+    std::lock_guard lock(im.mutex);
+    auto it = im.factories.find(valueTypeName);
+    if (it == im.factories.end()) {
+      return nullptr;
+    }
+    f = it->second;
+  }
+  return f();
 }
 
 std::vector<std::string> DataModelRegistry::names() const {

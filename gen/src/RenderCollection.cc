@@ -101,7 +101,12 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  std::span<const podml::Column> columns() const override {\n"
     << "    return m_data->isSubset ? std::span<const podml::Column>{} : std::span<const podml::Column>{m_data->columns};\n  }\n"
     << "  std::vector<podml::ObjectID> relationIDs(std::size_t relationIndex) const override;\n"
-    << "  std::vector<podml::ObjectID> subsetIDs() const override;\n\n";
+    << "  std::vector<podml::ObjectID> subsetIDs() const override;\n"
+    << "  void setObjectCount(std::size_t n) override;\n"
+    << "  void setRelationIDs(std::size_t relationIndex, std::vector<podml::ObjectID> ids) override;\n"
+    << "  void setSubsetIDs(std::vector<podml::ObjectID> ids) override;\n"
+    << "  std::size_t resolveRelations(const podml::CollectionLookup& lookup) override;\n"
+    << "  podml::detail::CollectionDataBase* storageBase() const override { return m_data.get(); }\n\n";
   h << "  /// The struct-of-arrays storage (I/O, tensor binding).\n  " << s.data << "& storage() { return *m_data; }\n";
   h << "  /// The struct-of-arrays storage (I/O, tensor binding).\n  const " << s.data
     << "& storage() const { return *m_data; }\n";
@@ -111,8 +116,12 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  const podml::detail::RawHandle* subsetData() const { return m_data->isSubset ? m_data->subset.data() : nullptr; }\n"
     << "  void pushRaw(const podml::detail::RawHandle& h);\n"
     << "  [[noreturn]] static void throwSubsetCreate();\n"
-    << "  std::unique_ptr<" << s.data << "> m_data;\n};\n\n";
+    << "  std::unique_ptr<" << s.data << "> m_data;\n"
+    << "  std::vector<std::vector<podml::ObjectID>> m_pendingRelations; ///< read, not yet resolved\n"
+    << "  std::vector<podml::ObjectID> m_pendingSubset;\n};\n\n";
   h << "/// Prints the collection as a table.\nstd::ostream& operator<<(std::ostream& o, const " << s.coll << "& value);\n";
+  h << "/// Creates an empty " << s.coll << " (registered with podml::DataModelRegistry).\n"
+    << "std::unique_ptr<podml::CollectionBase> podml_make_" << s.coll << "();\n";
   if (!s.ns.empty()) {
     h << "\n} // namespace " << s.ns << "\n";
   }
@@ -322,6 +331,77 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   c << "std::vector<podml::ObjectID> " << s.coll << "::subsetIDs() const {\n  std::vector<podml::ObjectID> out_;\n"
     << "  out_.reserve(m_data->subset.size());\n  for (const auto& h : m_data->subset) {\n    out_.push_back(h.objectID());\n"
     << "  }\n  return out_;\n}\n\n";
+  c << "void " << s.coll << "::setObjectCount(std::size_t n) {\n  m_data->clear();\n  m_data->isSubset = false;\n"
+    << "  m_data->reserve(n);\n";
+  for (std::size_t i = 0; i < dt.columns.size(); ++i) {
+    if (dt.columns[i].kind != ColumnKind::VectorValue) {
+      c << "  m_data->" << s.col(i) << ".resize(n);\n";
+    }
+  }
+  for (const auto* r : s.relations(false)) {
+    c << "  m_data->rel_" << r->name << ".assign(n, podml::detail::RawHandle{});\n";
+  }
+  c << "  m_data->count = n;\n  m_pendingRelations.clear();\n  m_pendingSubset.clear();\n}\n\n";
+  c << "void " << s.coll << "::setRelationIDs(std::size_t relationIndex, std::vector<podml::ObjectID> ids) {\n"
+    << "  if (relationIndex >= " << dt.relations.size() << ") {\n    throw std::out_of_range(\"" << s.full
+    << " has no relation number \" + std::to_string(relationIndex));\n  }\n"
+    << "  m_pendingRelations.resize(" << dt.relations.size() << ");\n";
+  for (const auto* r : s.relations(true)) {
+    c << "  if (relationIndex == " << s.relationIndex(*r) << ") {\n    m_data->rel_" << r->name
+      << ".assign(ids.size(), podml::detail::RawHandle{});\n  }\n";
+  }
+  c << "  m_pendingRelations[relationIndex] = std::move(ids);\n}\n\n";
+  c << "void " << s.coll << "::setSubsetIDs(std::vector<podml::ObjectID> ids) {\n  m_data->clear();\n"
+    << "  m_data->isSubset = true;\n  m_data->subset.assign(ids.size(), podml::detail::RawHandle{});\n"
+    << "  m_pendingSubset = std::move(ids);\n}\n\n";
+  // Relation targets are checked by type name and index: a file must not be able to make a
+  // handle of one type point into storage of another.
+  c << "std::size_t " << s.coll << "::resolveRelations(const podml::CollectionLookup& lookup) {\n"
+    << "  std::size_t unresolved = 0;\n"
+    << "  auto resolve = [&](const podml::ObjectID& id, std::initializer_list<std::string_view> allowed, const char* what,\n"
+    << "                     podml::detail::RawHandle& out) {\n"
+    << "    out = {};\n    if (id.index < 0) {\n      return;\n    }\n"
+    << "    const podml::CollectionBase* target = lookup(id.collectionID);\n"
+    << "    if (target == nullptr || target->storageBase() == nullptr) {\n      ++unresolved;\n      return;\n    }\n"
+    << "    auto* base = target->storageBase();\n"
+    << "    bool typeOk = false;\n    for (auto t : allowed) {\n      typeOk = typeOk || t == base->typeName;\n    }\n"
+    << "    if (!typeOk || target->isSubsetCollection()) {\n"
+    << "      throw podml::IoError(std::string(\"cannot resolve relation '\") + what + \"' of " << s.full
+    << ": collection \" + std::to_string(id.collectionID) + \" holds \" + std::string(target->getTypeName()) +\n"
+    << "                           (target->isSubsetCollection() ? \" references\" : \"\"));\n    }\n"
+    << "    if (static_cast<std::size_t>(id.index) >= target->size()) {\n"
+    << "      throw podml::IoError(std::string(\"cannot resolve relation '\") + what + \"' of " << s.full
+    << ": index \" + std::to_string(id.index) + \" out of range (size \" + std::to_string(target->size()) + \")\");\n    }\n"
+    << "    out = podml::detail::RawHandle{base, id.index, {}};\n  };\n";
+  auto allowedList = [&](const std::string& type) {
+    std::string list;
+    if (const auto* iface = ctx.interface(type)) {
+      for (const auto& t : iface->types) {
+        list += (list.empty() ? "\"" : ", \"") + t + "\"";
+      }
+    } else {
+      list = "\"" + type + "\"";
+    }
+    return "{" + list + "}";
+  };
+  for (const auto& r : dt.relations) {
+    const std::size_t i = s.relationIndex(r);
+    c << "  if (m_pendingRelations.size() > " << i << " && !m_pendingRelations[" << i << "].empty()) {\n"
+      << "    const auto& ids = m_pendingRelations[" << i << "];\n";
+    if (!r.many) {
+      c << "    if (ids.size() != m_data->count) {\n      throw podml::IoError(\"cannot resolve relation '" << r.name
+        << "' of " << s.full << ": \" + std::to_string(ids.size()) + \" targets for \" + std::to_string(m_data->count) + \" objects\");\n    }\n";
+    }
+    c << "    m_data->rel_" << r.name << ".resize(ids.size());\n"
+      << "    for (std::size_t j = 0; j < ids.size(); ++j) {\n      resolve(ids[j], " << allowedList(r.type) << ", \""
+      << r.name << "\", m_data->rel_" << r.name << "[j]);\n    }\n    m_pendingRelations[" << i << "].clear();\n  }\n";
+  }
+  c << "  if (!m_pendingSubset.empty()) {\n    m_data->subset.resize(m_pendingSubset.size());\n"
+    << "    for (std::size_t j = 0; j < m_pendingSubset.size(); ++j) {\n      resolve(m_pendingSubset[j], {\"" << s.full
+    << "\"}, \"subset\", m_data->subset[j]);\n    }\n    m_pendingSubset.clear();\n  }\n"
+    << "  return unresolved;\n}\n\n";
+  c << "std::unique_ptr<podml::CollectionBase> podml_make_" << s.coll << "() { return std::make_unique<" << s.coll
+    << ">(); }\n\n";
   c << "std::ostream& operator<<(std::ostream& o, const " << s.coll << "& value) {\n  value.print(o);\n  return o;\n}\n";
   if (!s.ns.empty()) {
     c << "\n} // namespace " << s.ns << "\n";

@@ -96,7 +96,14 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
   for (const auto* up : ctx.input().upstream) {
     s << "#include \"" << ctx.modelInclude(*up, "DatamodelDefinition.h") << "\"\n";
   }
-  s << "\n#include \"podml/DataModelRegistry.h\"\n\nnamespace podml::models::" << id << " {\n\n";
+  s << "\n#include \"podml/CollectionBase.h\"\n#include \"podml/DataModelRegistry.h\"\n\n#include <memory>\n\n";
+  // Factories are declared here rather than included, to keep this file light.
+  for (const auto& d : dm.datatypes) {
+    const std::string ns = nsOf(d.name);
+    s << openNs(ns) << "std::unique_ptr<podml::CollectionBase> podml_make_" << bareOf(d.name) << "Collection();\n"
+      << closeNs(ns);
+  }
+  s << "\nnamespace podml::models::" << id << " {\n\n";
   s << "std::string_view json() {\n  static constexpr std::string_view text = R\"podmljson(" << ctx.input().json
     << ")podmljson\";\n  return text;\n}\n\n";
   s << "const podml::DataModelDefinition& definition() {\n";
@@ -104,7 +111,13 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
   for (const auto* up : ctx.input().upstream) {
     s << "    podml::models::" << identifier(up->name) << "::definition(); // upstream first\n";
   }
-  s << "    return podml::DataModelRegistry::instance().registerDataModel(json());\n  }();\n  return def;\n}\n\n";
+  s << "    auto& registry = podml::DataModelRegistry::instance();\n"
+    << "    const auto& registered = registry.registerDataModel(json());\n";
+  for (const auto& d : dm.datatypes) {
+    s << "    registry.registerCollectionFactory(\"" << d.name << "\", &" << (nsOf(d.name).empty() ? "" : "::" + nsOf(d.name))
+      << "::podml_make_" << bareOf(d.name) << "Collection);\n";
+  }
+  s << "    return registered;\n  }();\n  return def;\n}\n\n";
   s << "namespace {\n// Registers the model when the library is loaded, so tools can find it by name.\n"
        "[[maybe_unused]] const podml::DataModelDefinition& s_registered = definition();\n}\n\n";
   s << "} // namespace podml::models::" << id << "\n";

@@ -7,6 +7,7 @@
 #include "podml/ObjectID.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -14,6 +15,15 @@
 #include <vector>
 
 namespace podml {
+
+namespace detail {
+struct CollectionDataBase;
+}
+
+class CollectionBase;
+
+/// Finds a collection by ID (the Frame being read); null if it is not there.
+using CollectionLookup = std::function<const CollectionBase*(uint32_t collectionID)>;
 
 /// What podml needs to know about any collection: identity, type, size and
 /// its columns in the storage order of its datatype definition.
@@ -69,6 +79,23 @@ public:
   virtual std::vector<ObjectID> relationIDs(std::size_t relationIndex) const = 0;
   /// ObjectIDs of the referenced objects of a subset collection.
   virtual std::vector<ObjectID> subsetIDs() const = 0;
+
+  // ---- reading: filled by readers, which know nothing of the concrete type ----
+
+  /// Sets the number of objects: per-object columns get `n` zeroed rows (value
+  /// columns of vector members are sized by the caller). Previous content is dropped.
+  virtual void setObjectCount(std::size_t n) = 0;
+  /// Stores the ObjectIDs of relation `relationIndex` (layout as relationIDs()), to be
+  /// turned into handles by resolveRelations(). The range columns must be filled first.
+  virtual void setRelationIDs(std::size_t relationIndex, std::vector<ObjectID> ids) = 0;
+  /// Stores the ObjectIDs referenced by a subset collection (resolved by resolveRelations()).
+  virtual void setSubsetIDs(std::vector<ObjectID> ids) = 0;
+  /// Turns stored ObjectIDs into handles, looking targets up with `lookup`. Targets that
+  /// are absent stay unset. Throws IoError if a target has the wrong type or index.
+  /// Returns the number of relations that could not be resolved.
+  virtual std::size_t resolveRelations(const CollectionLookup& lookup) = 0;
+  /// The storage handles point into; null for collections without compiled code.
+  virtual detail::CollectionDataBase* storageBase() const = 0;
 
   /// Prints a short table of the collection (type, ID, size, first rows).
   virtual void print(std::ostream& os, std::size_t maxRows = 5) const;

@@ -4,11 +4,17 @@
 
 #include "podml/Definition.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace podml {
+
+class CollectionBase;
+
+/// Creates an empty collection of one compiled datatype.
+using CollectionFactory = std::unique_ptr<CollectionBase> (*)();
 
 /// Every generated data model library registers its definition here at load time.
 class DataModelRegistry {
@@ -25,6 +31,10 @@ public:
   const DatatypeDef* findDatatype(std::string_view typeName) const;
   /// Component by full name across all models, or null.
   const ComponentDef* findComponent(std::string_view typeName) const;
+  /// Registers how to create collections of `valueTypeName` (generated code does this).
+  void registerCollectionFactory(std::string_view valueTypeName, CollectionFactory factory);
+  /// A new empty collection of compiled type `valueTypeName`, or null if it is not compiled in.
+  std::unique_ptr<CollectionBase> createCollection(std::string_view valueTypeName) const;
   /// Names of all registered models, in registration order.
   std::vector<std::string> names() const;
 
