@@ -92,6 +92,7 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  std::string_view getDataModelName() const override;\n"
     << "  uint32_t getSchemaVersion() const override;\n"
     << "  const podml::DatatypeDef& definition() const override;\n"
+    << "  const podml::DataModelDefinition& dataModelDefinition() const override;\n"
     << "  bool isSubsetCollection() const override { return m_data->isSubset; }\n"
     << "  void setSubsetCollection(bool setSubset = true) override;\n"
     << "  uint32_t getID() const override { return m_data->collectionID; }\n"
@@ -306,6 +307,8 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     << "::name; }\n\n";
   c << "uint32_t " << s.coll << "::getSchemaVersion() const { return podml::models::" << id
     << "::schemaVersion; }\n\n";
+  c << "const podml::DataModelDefinition& " << s.coll << "::dataModelDefinition() const {\n  return podml::models::" << id
+    << "::definition();\n}\n\n";
   c << "const podml::DatatypeDef& " << s.coll << "::definition() const {\n"
     << "  static const podml::DatatypeDef& def = *podml::models::" << id << "::definition().datatype(valueTypeName);\n"
     << "  return def;\n}\n\n";

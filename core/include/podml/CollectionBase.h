@@ -41,6 +41,8 @@ public:
   virtual uint32_t getSchemaVersion() const = 0;
   /// Runtime definition of the element type (columns, relations).
   virtual const DatatypeDef& definition() const = 0;
+  /// The whole data model the element type belongs to.
+  virtual const DataModelDefinition& dataModelDefinition() const = 0;
 
   /// Number of elements.
   virtual std::size_t size() const = 0;

@@ -22,6 +22,7 @@ public:
   std::string_view getDataModelName() const override { return m_model->name; }
   uint32_t getSchemaVersion() const override { return m_model->schemaVersion; }
   const DatatypeDef& definition() const override { return *m_type; }
+  const DataModelDefinition& dataModelDefinition() const override { return *m_model; }
   std::size_t size() const override { return m_subset ? m_subsetIDs.size() : m_count; }
   void clear() override;
   bool isSubsetCollection() const override { return m_subset; }

@@ -1,0 +1,41 @@
+#pragma once
+/// \file Writer.h
+/// Writes Frames to a columnar, self-describing HDF5 file (docs/file-format.md).
+
+#include "podml/Frame.h"
+#include "podml/io/Options.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace podml::io {
+
+/// Mirrors podio's Writer: writeFrame() per frame and category, finish() at the end.
+/// The file is written under a temporary name and renamed when finish() succeeds,
+/// so a crash never leaves a file that reads as valid under the final name.
+class Writer {
+public:
+  /// Starts writing `filename` (created or replaced at finish()).
+  explicit Writer(const std::string& filename, const WriterOptions& options = {});
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+  Writer(Writer&&) noexcept;
+  Writer& operator=(Writer&&) noexcept;
+  /// Calls finish() if it has not been called (errors are swallowed there; call finish() to see them).
+  ~Writer();
+
+  /// Appends `frame` to `category`, writing all its collections or only `collections`.
+  /// Throws UsageError for a collection name not in the frame.
+  void writeFrame(const Frame& frame, const std::string& category, const std::vector<std::string>& collections = {});
+  /// Flushes buffered frames, writes the definitions and closes the file under its final name.
+  void finish();
+  /// Frames written so far to `category`.
+  std::size_t entries(const std::string& category) const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace podml::io

@@ -1,0 +1,536 @@
+#include "podml/io/Writer.h"
+
+#include "H5.h"
+#include "Layout.h"
+#include "Parameters.h"
+
+#include "podml/DataModelRegistry.h"
+#include "podml/Json.h"
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <unistd.h>
+
+namespace podml::io {
+
+Compression parseCompression(const std::string& text, int* level) {
+  if (text == "none") {
+    return Compression::None;
+  }
+  if (text == "lz4") {
+    return Compression::Lz4;
+  }
+  if (text == "deflate" || text.starts_with("deflate:")) {
+    if (text.size() > 8) {
+      const std::string l = text.substr(8);
+      if (l.size() != 1 || l[0] < '1' || l[0] > '9') {
+        throw UsageError("cannot use compression '" + text + "': deflate level must be 1-9");
+      }
+      if (level != nullptr) {
+        *level = l[0] - '0';
+      }
+    }
+    return Compression::Deflate;
+  }
+  throw UsageError("cannot use compression '" + text + "': expected none, deflate[:1-9] or lz4");
+}
+
+namespace {
+
+using h5::Hid;
+
+constexpr unsigned kLz4Filter = 32004; // registered HDF5 filter ID of LZ4
+
+// One extendible dataset plus the rows buffered for it.
+class Sink {
+public:
+  Sink(hid_t parent, const std::string& name, DType dtype, std::vector<hsize_t> inner, const WriterOptions& opt,
+       const std::string& file, const std::string& path)
+      : m_dtype(dtype), m_inner(std::move(inner)), m_file(file), m_path(path + "/" + name) {
+    uint32_t width = 1;
+    for (auto d : m_inner) {
+      width *= static_cast<uint32_t>(d);
+    }
+    m_buffer = Column(dtype, width);
+    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{std::max<hsize_t>(1, opt.chunkRows)};
+    for (auto d : m_inner) {
+      dims.push_back(d);
+      maxdims.push_back(d);
+      chunk.push_back(d);
+    }
+    Hid space = h5::checkId(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), maxdims.data()),
+                            "cannot create dataspace", file, m_path);
+    Hid dcpl = h5::checkId(H5Pcreate(H5P_DATASET_CREATE), "cannot create property list", file, m_path);
+    h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "cannot set chunking", file, m_path);
+    if (opt.compression != Compression::None) {
+      if (opt.shuffle) {
+        H5Pset_shuffle(dcpl.get());
+      }
+      if (opt.compression == Compression::Lz4 && H5Zfilter_avail(kLz4Filter) > 0) {
+        h5::check(H5Pset_filter(dcpl.get(), kLz4Filter, H5Z_FLAG_MANDATORY, 0, nullptr), "cannot set LZ4 filter", file,
+                  m_path);
+      } else {
+        h5::check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(std::clamp(opt.level, 1, 9))),
+                  "cannot set deflate filter", file, m_path);
+      }
+    }
+    m_ds = h5::checkId(H5Dcreate2(parent, name.c_str(), h5::nativeType(dtype), space.get(), H5P_DEFAULT, dcpl.get(),
+                                  H5P_DEFAULT),
+                       "cannot create dataset", file, m_path);
+  }
+
+  Column& buffer() { return m_buffer; }
+  uint64_t rows() const { return m_written + m_buffer.size(); }
+  hid_t dataset() const { return m_ds.get(); }
+
+  void flush() {
+    const hsize_t n = m_buffer.size();
+    if (n == 0) {
+      return;
+    }
+    std::vector<hsize_t> dims{m_written + n}, start{m_written}, count{n};
+    for (auto d : m_inner) {
+      dims.push_back(d);
+      start.push_back(0);
+      count.push_back(d);
+    }
+    h5::check(H5Dset_extent(m_ds.get(), dims.data()), "cannot extend dataset", m_file, m_path);
+    Hid fspace = h5::checkId(H5Dget_space(m_ds.get()), "cannot get dataspace", m_file, m_path);
+    h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+              "cannot select rows", m_file, m_path);
+    Hid mspace = h5::checkId(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
+                             "cannot create dataspace", m_file, m_path);
+    h5::check(H5Dwrite(m_ds.get(), h5::nativeType(m_dtype), mspace.get(), fspace.get(), H5P_DEFAULT,
+                       m_buffer.rawData()),
+              "cannot write rows", m_file, m_path);
+    m_written += n;
+    m_buffer.clear();
+  }
+
+private:
+  DType m_dtype;
+  std::vector<hsize_t> m_inner;
+  std::string m_file;
+  std::string m_path;
+  Hid m_ds;
+  Column m_buffer;
+  uint64_t m_written{0};
+};
+
+// Everything written for one collection name in one category.
+struct CollectionSink {
+  struct Ragged {
+    std::string owner;
+    std::size_t beginCol{0}, endCol{0};
+    std::vector<std::size_t> valueCols; // vector member leaf columns (empty for relations)
+    int relation{-1};                   // relation index for one-to-many relations
+    std::unique_ptr<Sink> offsets;
+    uint64_t values{0};
+  };
+
+  std::string type;
+  bool subset{false};
+  const DatatypeDef* def{nullptr};
+  Hid group;
+  std::unique_ptr<Sink> present, offsets;
+  std::vector<std::unique_ptr<Sink>> columns; // by definition column index; null for value-less slots
+  std::vector<Ragged> ragged;
+  std::vector<std::unique_ptr<Sink>> relIndex, relCollection; // by relation index
+  std::unique_ptr<Sink> subsetIndex, subsetCollection;
+  uint64_t rows{0};
+  std::vector<uint32_t> scratchBegin, scratchEnd;
+
+  std::vector<Sink*> all() {
+    std::vector<Sink*> out{present.get(), offsets.get(), subsetIndex.get(), subsetCollection.get()};
+    for (auto* v : {&columns, &relIndex, &relCollection}) {
+      for (auto& s : *v) {
+        out.push_back(s.get());
+      }
+    }
+    for (auto& r : ragged) {
+      out.push_back(r.offsets.get());
+    }
+    return out;
+  }
+};
+
+struct CategorySink {
+  Hid group;
+  uint64_t entries{0};
+  uint64_t buffered{0};
+  std::map<std::string, CollectionSink> collections;
+  Hid parameters;
+  uint64_t parametersWritten{0};
+  std::vector<std::string> parameterBuffer;
+};
+
+void pushIDs(Sink& index, Sink& coll, const std::vector<ObjectID>& ids) {
+  for (const auto& id : ids) {
+    index.buffer().push_back<int32_t>(id.index);
+    coll.buffer().push_back<uint32_t>(id.collectionID);
+  }
+}
+
+} // namespace
+
+struct Writer::Impl {
+  std::string filename;
+  std::string tmpName;
+  WriterOptions options;
+  Hid file;
+  bool finished{false};
+  std::map<std::string, CategorySink> categories;
+  std::map<std::string, std::string> models; // name -> definition JSON
+
+  Impl(const std::string& name, const WriterOptions& opt) : filename(name), options(opt) {
+    h5::silenceErrors();
+    tmpName = filename + ".podml-tmp-" + std::to_string(::getpid());
+    Hid fcpl = h5::checkId(H5Pcreate(H5P_FILE_CREATE), "cannot create property list", filename);
+    H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED);
+    file = h5::checkId(H5Fcreate(tmpName.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT),
+                       "cannot create '" + filename + "'", tmpName);
+  }
+
+  void addModel(const DataModelDefinition& dm) {
+    if (models.count(dm.name) != 0) {
+      return;
+    }
+    for (const auto& up : dm.upstream) {
+      const auto* u = DataModelRegistry::instance().find(up);
+      if (u == nullptr) {
+        throw UsageError("cannot write data model '" + dm.name + "': its upstream model '" + up +
+                         "' is not known to this program (" + filename + ")");
+      }
+      addModel(*u);
+    }
+    models[dm.name] = dm.json;
+  }
+
+  CategorySink& category(const std::string& name) {
+    auto it = categories.find(name);
+    if (it != categories.end()) {
+      return it->second;
+    }
+    if (name.empty() || name.find('/') != std::string::npos || name == ".") {
+      throw UsageError("cannot write category '" + name + "': names must be non-empty and contain no '/'");
+    }
+    CategorySink& c = categories[name];
+    c.group = h5::checkId(H5Gcreate2(file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                          "cannot create group", filename, name);
+    // Parameters: one JSON document per entry, as variable-length UTF-8 strings.
+    Hid str = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", filename);
+    H5Tset_size(str.get(), H5T_VARIABLE);
+    H5Tset_cset(str.get(), H5T_CSET_UTF8);
+    hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = 1024;
+    Hid space = h5::checkId(H5Screate_simple(1, &dims, &maxdims), "cannot create dataspace", filename);
+    Hid dcpl = h5::checkId(H5Pcreate(H5P_DATASET_CREATE), "cannot create property list", filename);
+    H5Pset_chunk(dcpl.get(), 1, &chunk);
+    c.parameters = h5::checkId(H5Dcreate2(c.group.get(), layout::kParameters, str.get(), space.get(), H5P_DEFAULT,
+                                          dcpl.get(), H5P_DEFAULT),
+                               "cannot create dataset", filename, name + "/parameters");
+    return c;
+  }
+
+  CollectionSink& collection(CategorySink& cat, const std::string& catName, const std::string& name,
+                             const CollectionBase& coll) {
+    auto it = cat.collections.find(name);
+    if (it != cat.collections.end()) {
+      if (it->second.type != coll.getValueTypeName() || it->second.subset != coll.isSubsetCollection()) {
+        throw UsageError("cannot write collection '" + name + "' to category '" + catName + "': it holds " +
+                         std::string(coll.getValueTypeName()) + (coll.isSubsetCollection() ? " references" : "") +
+                         " but earlier entries hold " + it->second.type + (it->second.subset ? " references" : "") +
+                         " (" + filename + ")");
+      }
+      return it->second;
+    }
+    if (name.empty() || name.find('/') != std::string::npos || name == layout::kParameters) {
+      throw UsageError("cannot write collection '" + name + "': names must be non-empty, contain no '/' and not be '" +
+                       layout::kParameters + "' (" + filename + ")");
+    }
+    addModel(coll.dataModelDefinition());
+    const std::string path = catName + "/" + name;
+    CollectionSink& s = cat.collections[name];
+    s.type = std::string(coll.getValueTypeName());
+    s.subset = coll.isSubsetCollection();
+    s.def = &coll.definition();
+    s.group = h5::checkId(H5Gcreate2(cat.group.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                          "cannot create group", filename, path);
+    const hid_t g = s.group.get();
+    h5::writeAttr(g, layout::kTypeAttr, s.type, filename);
+    h5::writeAttr(g, layout::kCollectionTypeAttr, std::string(coll.getTypeName()), filename);
+    h5::writeAttr(g, layout::kDataModelAttr, std::string(coll.getDataModelName()), filename);
+    h5::writeAttr(g, layout::kSchemaVersionAttr, uint64_t{coll.getSchemaVersion()}, filename);
+    h5::writeAttr(g, layout::kCollectionIDAttr, uint64_t{coll.getID()}, filename);
+    h5::writeAttr(g, layout::kSubsetAttr, uint64_t{s.subset ? 1u : 0u}, filename);
+    h5::writeAttr(g, layout::kTypeHashAttr, s.def->hash, filename);
+    s.present = std::make_unique<Sink>(g, layout::kPresent, DType::UInt8, std::vector<hsize_t>{}, options, filename, path);
+    s.offsets = std::make_unique<Sink>(g, layout::kOffsets, DType::UInt64, std::vector<hsize_t>{}, options, filename, path);
+    s.offsets->buffer().push_back<uint64_t>(0);
+    // Entries written before this collection first appeared: absent.
+    for (uint64_t e = 0; e < cat.entries; ++e) {
+      s.present->buffer().push_back<uint8_t>(0);
+      s.offsets->buffer().push_back<uint64_t>(0);
+    }
+    if (s.subset) {
+      s.subsetIndex = std::make_unique<Sink>(g, layout::relationIndex(layout::kSubsetName), DType::Int32,
+                                             std::vector<hsize_t>{}, options, filename, path);
+      s.subsetCollection = std::make_unique<Sink>(g, layout::relationCollection(layout::kSubsetName), DType::UInt32,
+                                                  std::vector<hsize_t>{}, options, filename, path);
+      return s;
+    }
+    const auto& def = *s.def;
+    s.columns.resize(def.columns.size());
+    for (std::size_t k = 0; k < def.columns.size(); ++k) {
+      const auto& c = def.columns[k];
+      std::vector<hsize_t> inner(c.shape.begin(), c.shape.end());
+      s.columns[k] = std::make_unique<Sink>(g, c.path, c.dtype, inner, options, filename, path);
+    }
+    auto addRagged = [&](const std::string& owner, int relation) {
+      CollectionSink::Ragged r;
+      r.owner = owner;
+      r.relation = relation;
+      for (std::size_t k = 0; k < def.columns.size(); ++k) {
+        const auto& c = def.columns[k];
+        if (c.owner != owner) {
+          continue;
+        }
+        if (c.kind == ColumnKind::RangeBegin) {
+          r.beginCol = k;
+        } else if (c.kind == ColumnKind::RangeEnd) {
+          r.endCol = k;
+        } else if (c.kind == ColumnKind::VectorValue) {
+          r.valueCols.push_back(k);
+        }
+      }
+      r.offsets = std::make_unique<Sink>(g, layout::raggedOffsets(owner), DType::UInt64, std::vector<hsize_t>{}, options,
+                                         filename, path);
+      r.offsets->buffer().push_back<uint64_t>(0);
+      for (uint64_t e = 0; e < cat.entries; ++e) {
+        r.offsets->buffer().push_back<uint64_t>(0);
+      }
+      s.ragged.push_back(std::move(r));
+    };
+    for (const auto& v : def.vectorMembers) {
+      addRagged(v.name, -1);
+    }
+    s.relIndex.resize(def.relations.size());
+    s.relCollection.resize(def.relations.size());
+    for (std::size_t r = 0; r < def.relations.size(); ++r) {
+      const auto& rel = def.relations[r];
+      s.relIndex[r] = std::make_unique<Sink>(g, layout::relationIndex(rel.name), DType::Int32, std::vector<hsize_t>{},
+                                             options, filename, path);
+      s.relCollection[r] = std::make_unique<Sink>(g, layout::relationCollection(rel.name), DType::UInt32,
+                                                  std::vector<hsize_t>{}, options, filename, path);
+      if (rel.many) {
+        addRagged(rel.name, static_cast<int>(r));
+      }
+    }
+    return s;
+  }
+
+  // Appends one collection of one entry; values of each object are written
+  // contiguously in object order, so the stored ranges are compact.
+  void append(CollectionSink& s, const CollectionBase& coll, const std::string& name) {
+    const std::size_t n = coll.size();
+    if (s.subset) {
+      pushIDs(*s.subsetIndex, *s.subsetCollection, coll.subsetIDs());
+    } else {
+      const auto cols = coll.columns();
+      const auto& def = *s.def;
+      if (cols.size() != def.columns.size()) {
+        throw UsageError("cannot write collection '" + name + "': it has " + std::to_string(cols.size()) +
+                         " columns, its definition " + std::to_string(def.columns.size()));
+      }
+      for (std::size_t k = 0; k < def.columns.size(); ++k) {
+        if (def.columns[k].kind == ColumnKind::Member) {
+          s.columns[k]->buffer().appendRows(cols[k], 0, n);
+        }
+      }
+      for (auto& r : s.ragged) {
+        const auto* b = cols[r.beginCol].data<uint32_t>();
+        const auto* e = cols[r.endCol].data<uint32_t>();
+        auto& nb = s.scratchBegin;
+        auto& ne = s.scratchEnd;
+        nb.resize(n);
+        ne.resize(n);
+        uint32_t cum = 0;
+        bool contiguous = true;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (e[i] < b[i]) {
+            throw UsageError("cannot write collection '" + name + "': object " + std::to_string(i) + " has a bad range for '" +
+                             r.owner + "'");
+          }
+          contiguous = contiguous && (i == 0 || b[i] == e[i - 1]);
+          nb[i] = cum;
+          cum += e[i] - b[i];
+          ne[i] = cum;
+        }
+        for (std::size_t k : r.valueCols) {
+          if (contiguous && n > 0) {
+            s.columns[k]->buffer().appendRows(cols[k], b[0], cum);
+          } else {
+            for (std::size_t i = 0; i < n; ++i) {
+              s.columns[k]->buffer().appendRows(cols[k], b[i], e[i] - b[i]);
+            }
+          }
+        }
+        s.columns[r.beginCol]->buffer().reserve(s.columns[r.beginCol]->buffer().size() + n);
+        s.columns[r.endCol]->buffer().reserve(s.columns[r.endCol]->buffer().size() + n);
+        for (std::size_t i = 0; i < n; ++i) {
+          s.columns[r.beginCol]->buffer().push_back<uint32_t>(nb[i]);
+          s.columns[r.endCol]->buffer().push_back<uint32_t>(ne[i]);
+        }
+        r.values += cum;
+        r.offsets->buffer().push_back<uint64_t>(r.values);
+        if (r.relation >= 0) {
+          const auto ids = coll.relationIDs(static_cast<std::size_t>(r.relation));
+          if (ids.size() != cum) {
+            throw UsageError("cannot write collection '" + name + "': relation '" + r.owner + "' has " +
+                             std::to_string(ids.size()) + " targets for ranges covering " + std::to_string(cum));
+          }
+          pushIDs(*s.relIndex[static_cast<std::size_t>(r.relation)], *s.relCollection[static_cast<std::size_t>(r.relation)],
+                  ids);
+        }
+      }
+      for (std::size_t r = 0; r < def.relations.size(); ++r) {
+        if (!def.relations[r].many) {
+          pushIDs(*s.relIndex[r], *s.relCollection[r], coll.relationIDs(r));
+        }
+      }
+    }
+    s.rows += n;
+    s.offsets->buffer().push_back<uint64_t>(s.rows);
+    s.present->buffer().push_back<uint8_t>(1);
+  }
+
+  void appendAbsent(CollectionSink& s) {
+    s.offsets->buffer().push_back<uint64_t>(s.rows);
+    s.present->buffer().push_back<uint8_t>(0);
+    for (auto& r : s.ragged) {
+      r.offsets->buffer().push_back<uint64_t>(r.values);
+    }
+  }
+
+  void flush(CategorySink& cat, const std::string& catName) {
+    for (auto& [name, s] : cat.collections) {
+      for (Sink* sink : s.all()) {
+        if (sink != nullptr) {
+          sink->flush();
+        }
+      }
+    }
+    if (!cat.parameterBuffer.empty()) {
+      const hsize_t n = cat.parameterBuffer.size();
+      hsize_t dims = cat.parametersWritten + n, start = cat.parametersWritten;
+      const std::string path = catName + "/parameters";
+      h5::check(H5Dset_extent(cat.parameters.get(), &dims), "cannot extend dataset", filename, path);
+      Hid fspace = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", filename, path);
+      h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr), "cannot select rows",
+                filename, path);
+      Hid mspace = h5::checkId(H5Screate_simple(1, &n, nullptr), "cannot create dataspace", filename, path);
+      Hid str = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", filename);
+      H5Tset_size(str.get(), H5T_VARIABLE);
+      H5Tset_cset(str.get(), H5T_CSET_UTF8);
+      std::vector<const char*> ptrs;
+      for (const auto& p : cat.parameterBuffer) {
+        ptrs.push_back(p.c_str());
+      }
+      h5::check(H5Dwrite(cat.parameters.get(), str.get(), mspace.get(), fspace.get(), H5P_DEFAULT, ptrs.data()),
+                "cannot write parameters", filename, path);
+      cat.parametersWritten += n;
+      cat.parameterBuffer.clear();
+    }
+    h5::writeAttr(cat.group.get(), layout::kEntriesAttr, cat.entries, filename);
+    cat.buffered = 0;
+  }
+};
+
+Writer::Writer(const std::string& filename, const WriterOptions& options)
+    : m_impl(std::make_unique<Impl>(filename, options)) {}
+
+Writer::Writer(Writer&&) noexcept = default;
+Writer& Writer::operator=(Writer&&) noexcept = default;
+
+Writer::~Writer() {
+  if (m_impl && !m_impl->finished) {
+    try {
+      finish();
+    } catch (...) {
+      // A destructor must not throw; the temporary file stays for inspection.
+    }
+  }
+}
+
+void Writer::writeFrame(const Frame& frame, const std::string& category, const std::vector<std::string>& collections) {
+  auto& im = *m_impl;
+  if (im.finished) {
+    throw UsageError("cannot write to '" + im.filename + "': the writer is finished");
+  }
+  const std::vector<std::string> names = collections.empty() ? frame.getAvailableCollections() : collections;
+  std::vector<const CollectionBase*> colls;
+  for (const auto& n : names) {
+    const auto* c = frame.get(n);
+    if (c == nullptr) {
+      throw UsageError("cannot write collection '" + n + "' to '" + im.filename + "': it is not in the frame");
+    }
+    colls.push_back(c);
+  }
+  auto& cat = im.category(category);
+  std::vector<CollectionSink*> sinks;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    sinks.push_back(&im.collection(cat, category, names[i], *colls[i]));
+  }
+  for (auto& [name, s] : cat.collections) {
+    bool written = false;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (sinks[i] == &s) {
+        im.append(s, *colls[i], name);
+        written = true;
+        break;
+      }
+    }
+    if (!written) {
+      im.appendAbsent(s);
+    }
+  }
+  cat.parameterBuffer.push_back(detail::parametersToJson(frame.getParameters()));
+  ++cat.entries;
+  if (++cat.buffered >= std::max<std::size_t>(1, im.options.flushEvents)) {
+    im.flush(cat, category);
+  }
+}
+
+void Writer::finish() {
+  auto& im = *m_impl;
+  if (im.finished) {
+    return;
+  }
+  for (auto& [name, cat] : im.categories) {
+    im.flush(cat, name);
+  }
+  json::Value models = json::Value::object();
+  for (const auto& [name, text] : im.models) {
+    models.set(name, json::parse(text, "data model definition"));
+  }
+  h5::writeAttr(im.file.get(), layout::kFormatVersionAttr, uint64_t{1}, im.filename);
+  h5::writeAttr(im.file.get(), layout::kProducerAttr, std::string("podml " PODML_VERSION_STRING), im.filename);
+  h5::writeAttr(im.file.get(), layout::kDataModelsAttr, json::dump(models), im.filename);
+  im.categories.clear();
+  h5::check(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), "cannot flush", im.filename);
+  im.file = Hid();
+  im.finished = true;
+  std::error_code ec;
+  std::filesystem::rename(im.tmpName, im.filename, ec);
+  if (ec) {
+    throw IoError("cannot write '" + im.filename + "': renaming the finished file failed: " + ec.message() +
+                  " (the data is in '" + im.tmpName + "')");
+  }
+}
+
+std::size_t Writer::entries(const std::string& category) const {
+  auto it = m_impl->categories.find(category);
+  return it == m_impl->categories.end() ? 0 : it->second.entries;
+}
+
+} // namespace podml::io
