@@ -28,8 +28,9 @@ asan: deps
 
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io
 	./build/release/bench/podml-bench-collections
+	./build/release/bench/podml-bench-io --python /usr/bin/python3
 
 clean:
 	rm -rf build

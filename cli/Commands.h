@@ -14,4 +14,8 @@ using Runner = std::function<int()>;
 /// `podml generate MODEL.yaml OUTDIR [--name N] [--upstream-edm NAME:FILE] [--extra-code-path DIR]`.
 Runner addGenerateCommand(CLI::App& app);
 
+/// `podml inspect FILE... [--json]`: data models, categories, collections and columns
+/// of podml HDF5 files (several files or a glob are summarised as one chain).
+Runner addInspectCommand(CLI::App& app);
+
 } // namespace podml::cli

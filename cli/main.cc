@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<podml::cli::Runner> runners;
   runners.push_back(podml::cli::addGenerateCommand(app));
+  runners.push_back(podml::cli::addInspectCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -24,6 +25,10 @@ int main(int argc, char** argv) {
         return rc;
       }
     }
+    return 2;
+  } catch (const podml::UsageError& e) {
+    // A library call rejected what the user asked for (e.g. no files): bad usage.
+    std::cerr << "podml: error: " << e.what() << "\n";
     return 2;
   } catch (const podml::Error& e) {
     std::cerr << "podml: error: " << e.what() << "\n";

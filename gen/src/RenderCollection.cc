@@ -120,6 +120,8 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  std::unique_ptr<" << s.data << "> m_data;\n"
     << "  std::vector<std::vector<podml::ObjectID>> m_pendingRelations; ///< read, not yet resolved\n"
     << "  std::vector<podml::ObjectID> m_pendingSubset;\n};\n\n";
+  h << "/// podio's names of the iterator types.\nusing " << s.coll << "Iterator = " << s.coll << "::const_iterator;\n"
+    << "using " << s.bare << "MutableCollectionIterator = " << s.coll << "::iterator;\n\n";
   h << "/// Prints the collection as a table.\nstd::ostream& operator<<(std::ostream& o, const " << s.coll << "& value);\n";
   h << "/// Creates an empty " << s.coll << " (registered with podml::DataModelRegistry).\n"
     << "std::unique_ptr<podml::CollectionBase> podml_make_" << s.coll << "();\n";
@@ -240,12 +242,21 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     c << "namespace " << s.ns << " {\n\n";
   }
   c << dataSource;
-  // ExtraCode implementations (inline text or the content of implementationFile) belong here.
-  for (const auto* code : {&dt.extraCode, &dt.mutableExtraCode}) {
-    for (const auto* key : {"implementation", "implementationFile"}) {
-      if (auto impl = extra(*code, key); !impl.empty()) {
-        c << impl << "\n\n";
-      }
+  // ExtraCode implementations (inline text or implementationFile) with podio's `{name}`
+  // placeholder: the ExtraCode ones for X and for MutableX (both declare them), the
+  // MutableExtraCode ones for MutableX only.
+  auto substitute = [](std::string text, const std::string& cls) {
+    for (std::size_t p = text.find("{name}"); p != std::string::npos; p = text.find("{name}", p + cls.size())) {
+      text.replace(p, 6, cls);
+    }
+    return text;
+  };
+  for (const auto* key : {"implementation", "implementationFile"}) {
+    if (auto impl = extra(dt.extraCode, key); !impl.empty()) {
+      c << substitute(impl, s.bare) << "\n\n" << substitute(impl, s.mut) << "\n\n";
+    }
+    if (auto impl = extra(dt.mutableExtraCode, key); !impl.empty()) {
+      c << substitute(impl, s.mut) << "\n\n";
     }
   }
   c << handleSource(s, s.bare, false) << handleSource(s, s.mut, true);
@@ -345,8 +356,11 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     c << "  m_data->rel_" << r->name << ".assign(n, podml::detail::RawHandle{});\n";
   }
   c << "  m_data->count = n;\n  m_pendingRelations.clear();\n  m_pendingSubset.clear();\n}\n\n";
-  c << "void " << s.coll << "::setRelationIDs(std::size_t relationIndex, std::vector<podml::ObjectID> ids) {\n"
-    << "  if (relationIndex >= " << dt.relations.size() << ") {\n    throw std::out_of_range(\"" << s.full
+  c << "void " << s.coll << "::setRelationIDs(std::size_t relationIndex, [[maybe_unused]] std::vector<podml::ObjectID> ids) {\n";
+  if (dt.relations.empty()) {
+    c << "  throw std::out_of_range(\"" << s.full << " has no relation number \" + std::to_string(relationIndex));\n}\n\n";
+  } else {
+  c << "  if (relationIndex >= " << dt.relations.size() << ") {\n    throw std::out_of_range(\"" << s.full
     << " has no relation number \" + std::to_string(relationIndex));\n  }\n"
     << "  m_pendingRelations.resize(" << dt.relations.size() << ");\n";
   for (const auto* r : s.relations(true)) {
@@ -354,6 +368,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
       << ".assign(ids.size(), podml::detail::RawHandle{});\n  }\n";
   }
   c << "  m_pendingRelations[relationIndex] = std::move(ids);\n}\n\n";
+  }
   c << "void " << s.coll << "::setSubsetIDs(std::vector<podml::ObjectID> ids) {\n  m_data->clear();\n"
     << "  m_data->isSubset = true;\n  m_data->subset.assign(ids.size(), podml::detail::RawHandle{});\n"
     << "  m_pendingSubset = std::move(ids);\n}\n\n";

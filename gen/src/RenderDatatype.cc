@@ -403,6 +403,12 @@ std::string renderSetters(const Shape& s) {
     const std::size_t k = s.first(m.name, ColumnKind::Member);
     const std::string t = ctx.cppType(m);
     const std::string st = ctx.setter(m.name, s.gs);
+    if (ctx.isBuiltin(m.type)) {
+      // podio's mutable handles hand out a reference to builtin members.
+      h << "  /// Reference to " << m.name << " (valid until the collection grows)\n";
+      h << "  " << t << "& " << ctx.getter(m.name, s.gs) << "() {\n    const auto l_ = m_h.location();\n    return " << D
+        << "->" << s.col(k) << ".data<" << t << ">()[l_.index];\n  }\n";
+    }
     h << "  /// Sets " << m.name << "\n";
     h << "  void " << st << "(" << s.paramType(m) << " value) {\n    const auto l_ = m_h.location();\n    "
       << ctx.storeMember(m, "&" + D + "->" + s.col(k), "static_cast<std::size_t>(l_.index)", "value") << "\n  }\n";
@@ -428,7 +434,24 @@ std::string renderSetters(const Shape& s) {
     }
     if (ctx.model().exposePODMembers && !m.isArray && !ctx.isBuiltin(m.type)) {
       if (const auto* comp = ctx.component(m.type)) {
+        std::size_t leaf = k;
         for (const auto& sub : comp->members) {
+          const std::string subT = ctx.cppType(sub);
+          if (ctx.isBuiltin(sub.type)) {
+            h << "  /// Reference to " << sub.name << " of " << m.name << " (valid until the collection grows)\n";
+            h << "  " << subT << "& " << ctx.getter(sub.name, s.gs) << "() {\n    const auto l_ = m_h.location();\n    return "
+              << D << "->" << s.col(leaf) << ".data<" << subT << ">()[l_.index];\n  }\n";
+          } else {
+            h << "  /// Modifiable copy of " << sub.name << " of " << m.name << ", written back when it goes out of scope.\n";
+            h << "  podml::detail::WriteBack<" << subT << "> " << ctx.getter(sub.name, s.gs)
+              << "() {\n    return {std::as_const(*this)." << ctx.getter(sub.name, s.gs) << "(), m_h,\n"
+              << "            [](podml::detail::CollectionDataBase* d_, std::size_t e_, const " << subT << "& v_) {\n"
+              << "              auto* cols_ = &static_cast<" << s.data << "*>(d_)->" << s.col(k) << ";\n"
+              << "              " << t << " whole_{};\n              " << ctx.loadMember(m, "cols_", "e_", "whole_")
+              << "\n              whole_." << sub.name << " = v_;\n              " << ctx.storeMember(m, "cols_", "e_", "whole_")
+              << "\n            }};\n  }\n";
+          }
+          leaf += ctx.leafCount(sub.valueType());
           h << "  /// Sets " << sub.name << " of " << m.name << "\n";
           h << "  void " << ctx.setter(sub.name, s.gs) << "(" << s.paramType(sub) << " value) {\n    auto v_ = std::as_const(*this)."
             << ctx.getter(m.name, s.gs) << "();\n    v_." << sub.name << " = value;\n    " << st << "(v_);\n  }\n";

@@ -712,6 +712,30 @@ private:
     return out;
   }
 
+  /// Whether the (immutable) ExtraCode declaration of a datatype mentions `getter(`:
+  /// podio lets ExtraCode supply what an interface needs (e.g. `int PDG() const {...}`).
+  bool extraCodeDeclares(const std::string& type, const std::string& getter) const {
+    const std::string needle = getter + "(";
+    if (const auto* t = findLocal(m_datatypes, type)) {
+      for (const auto& [key, text] : t->extraCode) {
+        if ((key == "declaration" || key == "declarationFile") && text.find(needle) != std::string::npos) {
+          return true;
+        }
+      }
+      return false;
+    }
+    for (const auto* u : m_upstream) {
+      if (const auto* d = u->datatype(type)) {
+        for (const auto& [key, text] : d->extraCode) {
+          if ((key == "declaration" || key == "declarationFile") && text.find(needle) != std::string::npos) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   // -------------------------------------------------------------- validate
   /// podio's ClassDefinitionValidator.validate, then the links podio 1.x added.
   void validate() {
@@ -1035,6 +1059,13 @@ private:
       for (const auto& [name, memberType] : names) {
         const auto it = std::find_if(have.begin(), have.end(), [&](const auto& p) { return p.first == name; });
         if (it == have.end()) {
+          std::string getName = "get" + name;
+          if (!name.empty()) {
+            getName[3] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+          }
+          if (extraCodeDeclares(type, getName) || extraCodeDeclares(type, name)) {
+            continue;
+          }
           fail(line, "interface '" + i.name + "' requires member '" + name + "', which Type '" + type +
                          "' does not define");
         }

@@ -64,6 +64,12 @@ public:
   void set(const std::string& key, std::initializer_list<std::string> values) {
     set<std::vector<std::string>>(key, std::vector<std::string>(values));
   }
+  /// Stores a list given as a brace list, e.g. `set("xs", {1, 2, 3})`.
+  template <typename T>
+    requires isSupportedParameterType<T>
+  void set(const std::string& key, std::initializer_list<T> values) {
+    set<std::vector<T>>(key, std::vector<T>(values));
+  }
 
   /// The value under `key` as T (first element) or std::vector<T>, if present.
   template <typename T>

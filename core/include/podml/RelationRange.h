@@ -30,6 +30,14 @@ public:
   H operator*() const { return detail::HandleAccess::make<H>(*m_p); }
   /// The handle `n` positions further.
   H operator[](difference_type n) const { return detail::HandleAccess::make<H>(m_p[n]); }
+  /// `it->member()`: the handle lives in a small proxy for the duration of the expression.
+  struct Arrow {
+    H value;
+    H* operator->() { return &value; }
+  };
+  /// Member access through the iterator.
+  Arrow operator->() const { return Arrow{**this}; }
+
   RelationIterator& operator++() {
     ++m_p;
     return *this;
@@ -114,6 +122,14 @@ public:
   }
   /// The component `n` positions further.
   C operator[](difference_type n) const { return *(*this + n); }
+  /// `it->member()`: the handle lives in a small proxy for the duration of the expression.
+  struct Arrow {
+    C value;
+    C* operator->() { return &value; }
+  };
+  /// Member access through the iterator.
+  Arrow operator->() const { return Arrow{**this}; }
+
   ComponentIterator& operator++() {
     ++m_row;
     return *this;

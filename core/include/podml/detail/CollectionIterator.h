@@ -34,6 +34,14 @@ public:
   }
   /// The handle `n` positions further.
   H operator[](difference_type n) const { return *(*this + n); }
+  /// `it->member()`: the handle lives in a small proxy for the duration of the expression.
+  struct Arrow {
+    H value;
+    H* operator->() { return &value; }
+  };
+  /// Member access through the iterator.
+  Arrow operator->() const { return Arrow{**this}; }
+
   CollectionIterator& operator++() {
     ++m_index;
     return *this;
