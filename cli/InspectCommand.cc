@@ -93,6 +93,48 @@ const char* kindName(ColumnKind kind) {
   return "?";
 }
 
+json::Value columnJson(const io::ColumnInfo& col) {
+  json::Value j = json::Value::object();
+  j.set("path", col.path);
+  j.set("dtype", dtypeName(col.dtype));
+  json::Value shape = json::Value::array();
+  for (auto d : col.shape) {
+    shape.push_back(d);
+  }
+  j.set("shape", std::move(shape));
+  j.set("unit", col.unit);
+  j.set("kind", kindName(col.kind));
+  j.set("owner", col.owner);
+  return j;
+}
+
+json::Value collectionJson(const PodmlSummary& s, const io::CollectionInfo& c) {
+  json::Value j = json::Value::object();
+  j.set("name", c.name);
+  j.set("type", c.type);
+  j.set("datamodel", c.dataModel);
+  j.set("schema_version", c.schemaVersion);
+  j.set("collection_id", c.collectionID);
+  j.set("subset", c.subset);
+  j.set("objects", c.objects);
+  json::Value columns = json::Value::array();
+  for (const auto& col : c.columns) {
+    columns.push_back(columnJson(col));
+  }
+  j.set("columns", std::move(columns));
+  json::Value relations = json::Value::array();
+  const auto* def = c.subset ? nullptr : findType(s, c);
+  for (const auto& r : def != nullptr ? def->relations : std::vector<RelationDef>{}) {
+    json::Value jr = json::Value::object();
+    jr.set("name", r.name);
+    jr.set("type", r.type);
+    jr.set("many", r.many);
+    relations.push_back(std::move(jr));
+  }
+  j.set("relations", std::move(relations));
+  return j;
+}
+
 json::Value toJson(const PodmlSummary& s) {
   json::Value root = json::Value::object();
   root.set("kind", "podml-file");
@@ -118,41 +160,7 @@ json::Value toJson(const PodmlSummary& s) {
     jc.set("entries", cat.entries);
     json::Value colls = json::Value::array();
     for (const auto& c : cat.collections) {
-      json::Value jcol = json::Value::object();
-      jcol.set("name", c.name);
-      jcol.set("type", c.type);
-      jcol.set("datamodel", c.dataModel);
-      jcol.set("schema_version", c.schemaVersion);
-      jcol.set("collection_id", c.collectionID);
-      jcol.set("subset", c.subset);
-      jcol.set("objects", c.objects);
-      json::Value columns = json::Value::array();
-      for (const auto& col : c.columns) {
-        json::Value jk = json::Value::object();
-        jk.set("path", col.path);
-        jk.set("dtype", dtypeName(col.dtype));
-        json::Value shape = json::Value::array();
-        for (auto d : col.shape) {
-          shape.push_back(d);
-        }
-        jk.set("shape", std::move(shape));
-        jk.set("unit", col.unit);
-        jk.set("kind", kindName(col.kind));
-        jk.set("owner", col.owner);
-        columns.push_back(std::move(jk));
-      }
-      jcol.set("columns", std::move(columns));
-      json::Value relations = json::Value::array();
-      const auto* def = c.subset ? nullptr : findType(s, c);
-      for (const auto& r : def != nullptr ? def->relations : std::vector<RelationDef>{}) {
-        json::Value jr = json::Value::object();
-        jr.set("name", r.name);
-        jr.set("type", r.type);
-        jr.set("many", r.many);
-        relations.push_back(std::move(jr));
-      }
-      jcol.set("relations", std::move(relations));
-      colls.push_back(std::move(jcol));
+      colls.push_back(collectionJson(s, c));
     }
     jc.set("collections", std::move(colls));
     cats.push_back(std::move(jc));

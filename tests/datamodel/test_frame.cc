@@ -344,7 +344,7 @@ TEST(Registry, FindsTestdmWithItsDatatypes) {
   EXPECT_EQ(dm->datatype("ex::AnyHitClusterLink")->linkFrom, "ex::Hit");
   EXPECT_EQ(dm->datatype("ex::AnyHitClusterLink")->linkTo, "ex::Cluster");
   ASSERT_NE(dm->interface("ex::Hit"), nullptr);
-  EXPECT_EQ(dm->interface("ex::Hit")->types, (std::vector<std::string>{"ExampleHit", "ex::OtherHit"}));
+  EXPECT_EQ(dm->interface("ex::Hit")->types, (std::vector<std::string>{"ExampleHit", "ex::OtherHit", "ex::FakeHit"}));
   ASSERT_NE(dm->component("ex::NestedComp"), nullptr);
   EXPECT_EQ(dm->datatype("ex::Nope"), nullptr);
   EXPECT_EQ(podml::DataModelRegistry::instance().findDatatype("ex::MC"), dm->datatype("ex::MC"));

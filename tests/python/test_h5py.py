@@ -176,7 +176,8 @@ def test_subset_collection(h5, expected):
     assert sorted(g.keys()) == ["offsets", "present", "subset.collectionID", "subset.index"]
     clusters_id = h5["events/Clusters"].attrs["collection_id"]
     for i, entry in enumerate(expected["events"]):
-        assert column(h5, "events", "ClusterRefs", "subset.index", i).tolist() == entry["collections"]["ClusterRefs"]["targets"]
+        targets = entry["collections"]["ClusterRefs"]["targets"]
+        assert column(h5, "events", "ClusterRefs", "subset.index", i).tolist() == targets
         assert (column(h5, "events", "ClusterRefs", "subset.collectionID", i) == clusters_id).all()
 
 
@@ -217,3 +218,18 @@ def test_inspect_matches_datasets(h5, inspected):
                 rows = g[rel["name"] + "_offsets"][-1] if rel["many"] else coll["objects"]
                 assert g[rel["name"] + ".index"].shape == (rows,)
             assert set(g.keys()) == names, coll["name"]
+
+
+def test_spec_worked_example_runs(h5):
+    """The worked example of docs/file-format.md, run as a doctest against the sample file."""
+    import doctest
+    spec = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "file-format.md")
+    cwd = os.getcwd()
+    os.chdir(os.path.dirname(os.path.abspath(os.environ["PODML_SAMPLE"])))
+    try:
+        assert os.path.basename(os.environ["PODML_SAMPLE"]) == "sample.h5"
+        result = doctest.testfile(os.path.abspath(spec), module_relative=False,
+                                  optionflags=doctest.NORMALIZE_WHITESPACE)
+    finally:
+        os.chdir(cwd)
+    assert result.attempted >= 10 and result.failed == 0
