@@ -7,6 +7,7 @@
 #include "testdm/OtherHitCollection.h"
 #include "testdm/ReferencingCollection.h"
 #include "testdm/WithEverythingCollection.h"
+#include "testdm/DatamodelDefinition.h"
 
 #include "podml/GenericCollection.h"
 #include "podml/io/Reader.h"
@@ -245,4 +246,36 @@ TEST(RoundTrip, ChainsGlobsAndGenericCollections) {
   EXPECT_THROW(r->readFrame("events", 6), podml::UsageError);
   const auto infos = r->collections("events");
   EXPECT_FALSE(infos.empty());
+}
+
+TEST(RoundTrip, OtherSchemaVersionIsReadGenericallyAndReported) {
+  // testdm as it would be in a later schema version: same types, version 4.
+  auto json = std::string(podml::models::testdm::json());
+  const auto pos = json.find("\"schema_version\":3");
+  ASSERT_NE(pos, std::string::npos);
+  json.replace(pos, 18, "\"schema_version\":4");
+  auto model = std::make_shared<const podml::DataModelDefinition>(podml::DataModelDefinition::fromJson(json));
+  const auto file = tmpFile("schema4.h5");
+  {
+    auto hits = std::make_unique<podml::GenericCollection>(model, *model->datatype("ExampleHit"));
+    hits->setObjectCount(2);
+    hits->columns()[4].data<double>()[1] = 5.5; // energy
+    podml::Frame f;
+    f.put(std::move(hits), "Hits");
+    podml::io::Writer w(file);
+    w.writeFrame(f, "events");
+  }
+  podml::io::Reader r({file});
+  const auto f = r.readFrame("events", 0);
+  const auto* hits = f.get("Hits");
+  ASSERT_NE(hits, nullptr);
+  EXPECT_EQ(hits->getSchemaVersion(), 4u);
+  EXPECT_EQ(hits->column<double>("energy")[1], 5.5);
+  try {
+    (void)f.get<ExampleHitCollection>("Hits");
+    FAIL() << "typed access must refuse a collection of another schema version";
+  } catch (const podml::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 4"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("compiled one (schema version 3"), std::string::npos) << e.what();
+  }
 }

@@ -52,6 +52,17 @@ public:
     }
     const auto* typed = dynamic_cast<const CollT*>(c);
     if (typed == nullptr) {
+      if (c->getTypeName() == CollT::typeName) {
+        // Same type name, but read without the compiled code: the file's definition differs.
+        const CollT compiled;
+        throw UsageError("cannot get collection '" + name + "' as " + std::string(CollT::typeName) +
+                         ": it was read with the file's own definition of " + std::string(c->getValueTypeName()) +
+                         " (data model '" + std::string(c->getDataModelName()) + "' schema version " +
+                         std::to_string(c->getSchemaVersion()) + ", layout " + c->definition().hash +
+                         "), which differs from the compiled one (schema version " +
+                         std::to_string(compiled.getSchemaVersion()) + ", layout " + compiled.definition().hash +
+                         "); use it through podml::CollectionBase");
+      }
       throw UsageError("cannot get collection '" + name + "' as " + std::string(CollT::typeName) + ": it is a " +
                        std::string(c->getTypeName()));
     }
