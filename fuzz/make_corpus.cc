@@ -39,14 +39,12 @@ void hits(const std::string& file, podml::io::Compression compression) {
   w.finish();
 }
 
-void relations(const std::string& file) {
+void relations(const std::string& file, bool subsets) {
   podml::io::Writer w(file, small());
-  for (int e = 0; e < 3; ++e) {
+  for (int e = 0; e < 2; ++e) {
     podml::Frame f;
     ExampleHitCollection hits;
     ex::ClusterCollection clusters;
-    ex::MCCollection mcs;
-    ex::ReferencingCollection refs;
     for (int i = 0; i < 3; ++i) {
       hits.create(7ULL, 1.0, 2.0, 3.0, 0.25 * i);
     }
@@ -56,27 +54,38 @@ void relations(const std::string& file) {
     c.addHits(hits[2]);
     auto sub = clusters.create();
     c.addClusters(sub);
-    auto parent = mcs.create();
-    auto d = mcs.create();
-    d.addparents(parent);
-    parent.adddaughters(d);
+    if (subsets) {
+      ex::ClusterCollection subset;
+      subset.setSubsetCollection();
+      subset.push_back(clusters[1]);
+      f.put(std::move(subset), "ClusterRefs");
+      f.put(std::move(clusters), "Clusters");
+    } else {
+      f.put(std::move(hits), "Hits");
+      f.put(std::move(clusters), "Clusters");
+    }
+    w.writeFrame(f, "events");
+  }
+  w.finish();
+}
+
+void selfRelations(const std::string& file) {
+  podml::io::Writer w(file, small());
+  for (int e = 0; e < 2; ++e) {
+    podml::Frame f;
+    ex::ReferencingCollection refs;
     auto r0 = refs.create();
     auto r1 = refs.create();
     r0.Ref(r1);
     r1.addRefs(r0);
-    ex::ClusterCollection subset;
-    subset.setSubsetCollection();
-    subset.push_back(clusters[1]);
-    f.put(std::move(hits), "Hits");
-    f.put(std::move(clusters), "Clusters");
-    f.put(std::move(mcs), "MCs");
+    r1.addRefs(r1);
     f.put(std::move(refs), "Refs");
-    f.put(std::move(subset), "ClusterRefs");
     w.writeFrame(f, "events");
   }
   podml::Frame run;
   run.putParameter("runNumber", 7);
   run.putParameter("names", std::vector<std::string>{"a", "b"});
+  run.putParameter("sqrts", 91.2);
   w.writeFrame(run, "runs");
   w.finish();
 }
@@ -117,7 +126,9 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   hits((dir / "hits.h5").string(), podml::io::Compression::None);
   hits((dir / "hits-deflate.h5").string(), podml::io::Compression::Deflate);
-  relations((dir / "relations.h5").string());
+  relations((dir / "relations.h5").string(), false);
+  relations((dir / "subset.h5").string(), true);
+  selfRelations((dir / "refs-runs.h5").string());
   everything((dir / "everything.h5").string());
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     std::printf("%s %ju bytes\n", e.path().filename().c_str(), static_cast<std::uintmax_t>(e.file_size()));
