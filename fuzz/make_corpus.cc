@@ -41,7 +41,7 @@ void hits(const std::string& file, podml::io::Compression compression) {
 
 void relations(const std::string& file, bool subsets) {
   podml::io::Writer w(file, small());
-  for (int e = 0; e < 2; ++e) {
+  for (int e = 0; e < 1; ++e) {
     podml::Frame f;
     ExampleHitCollection hits;
     ex::ClusterCollection clusters;
@@ -92,10 +92,10 @@ void selfRelations(const std::string& file) {
 
 void everything(const std::string& file) {
   podml::io::Writer w(file, small());
-  for (int e = 0; e < 2; ++e) {
+  for (int e = 0; e < 1; ++e) {
     podml::Frame f;
     ex::WithEverythingCollection every;
-    ex::MCCollection mcs;
+    ex::MCCollection mcs; // not written: the relation points at a collection the file lacks
     auto m = mcs.create();
     m.PDG(11);
     auto x = every.create();
@@ -108,7 +108,6 @@ void everything(const std::string& file) {
     x.addparticles(m);
     every.create();
     f.put(std::move(every), "Everything");
-    f.put(std::move(mcs), "MCs");
     f.putParameter("weights", std::vector<float>{0.5f, 1.5f});
     w.writeFrame(f, "events");
   }

@@ -443,6 +443,21 @@ struct Writer::Impl {
     }
     h5::writeAttr(cat.group.get(), layout::kEntriesAttr, cat.entries, filename);
     cat.buffered = 0;
+    // After every flush the temporary file describes itself completely, so the frames
+    // flushed before a crash can be read from it (HDF5 1.10 gives no guarantee for a
+    // crash in the middle of a write, hence the temporary name).
+    writeRootAttributes();
+    h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush", filename);
+  }
+
+  void writeRootAttributes() {
+    json::Value all = json::Value::object();
+    for (const auto& [name, text] : models) {
+      all.set(name, json::parse(text, "data model definition"));
+    }
+    h5::writeAttr(file.get(), layout::kFormatVersionAttr, uint64_t{1}, filename);
+    h5::writeAttr(file.get(), layout::kProducerAttr, std::string("podml " PODML_VERSION_STRING), filename);
+    h5::writeAttr(file.get(), layout::kDataModelsAttr, json::dump(all), filename);
   }
 };
 
@@ -509,13 +524,7 @@ void Writer::finish() {
   for (auto& [name, cat] : im.categories) {
     im.flush(cat, name);
   }
-  json::Value models = json::Value::object();
-  for (const auto& [name, text] : im.models) {
-    models.set(name, json::parse(text, "data model definition"));
-  }
-  h5::writeAttr(im.file.get(), layout::kFormatVersionAttr, uint64_t{1}, im.filename);
-  h5::writeAttr(im.file.get(), layout::kProducerAttr, std::string("podml " PODML_VERSION_STRING), im.filename);
-  h5::writeAttr(im.file.get(), layout::kDataModelsAttr, json::dump(models), im.filename);
+  im.writeRootAttributes();
   im.categories.clear();
   h5::check(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), "cannot flush", im.filename);
   im.file = Hid();
@@ -527,6 +536,8 @@ void Writer::finish() {
                   " (the data is in '" + im.tmpName + "')");
   }
 }
+
+const std::string& Writer::temporaryFile() const { return m_impl->tmpName; }
 
 std::size_t Writer::entries(const std::string& category) const {
   auto it = m_impl->categories.find(category);

@@ -279,3 +279,25 @@ TEST(RoundTrip, OtherSchemaVersionIsReadGenericallyAndReported) {
     EXPECT_NE(std::string(e.what()).find("compiled one (schema version 3"), std::string::npos) << e.what();
   }
 }
+
+TEST(RoundTrip, FlushedFramesSurviveAnUnfinishedWriter) {
+  const auto file = tmpFile("crash.h5");
+  std::filesystem::remove(file);
+  podml::io::WriterOptions opt;
+  opt.flushEvents = 2;
+  podml::io::Writer w(file, opt);
+  for (int e = 0; e < 5; ++e) {
+    w.writeFrame(makeFrame(e), "events");
+  }
+  // As after a crash: nothing valid under the final name, the flushed frames in the temporary file.
+  EXPECT_FALSE(std::filesystem::exists(file));
+  const auto copy = tmpFile("crash-recovered.h5");
+  std::filesystem::copy_file(w.temporaryFile(), copy, std::filesystem::copy_options::overwrite_existing);
+  podml::io::Reader r({copy});
+  ASSERT_EQ(r.getEntries("events"), 4u); // two flushes of two frames; the fifth was still buffered
+  EXPECT_EQ(r.readFrame("events", 3).get<ex::MCCollection>("MCs")[2].parents(0).PDG(), 23);
+  w.finish();
+  EXPECT_TRUE(std::filesystem::exists(file));
+  EXPECT_FALSE(std::filesystem::exists(w.temporaryFile()));
+  EXPECT_EQ(podml::io::Reader({file}).getEntries("events"), 5u);
+}

@@ -30,6 +30,9 @@ public:
   void writeFrame(const Frame& frame, const std::string& category, const std::vector<std::string>& collections = {});
   /// Flushes buffered frames, writes the definitions and closes the file under its final name.
   void finish();
+  /// The file written until finish() renames it. After each flush it holds every
+  /// flushed frame and can be read by a Reader (what survives a crash).
+  const std::string& temporaryFile() const;
   /// Frames written so far to `category`.
   std::size_t entries(const std::string& category) const;
 
