@@ -652,8 +652,8 @@ int main(int argc, char** argv) {
   }
 
   const uint64_t colBytes = w.columnRows * sizeof(float);
-  std::printf("## Write and read (default options: %s, chunkRows %zu, flushEvents %zu)\n\n", defaultFilters.c_str(),
-              defaults.chunkRows, defaults.flushEvents);
+  std::printf("## Write and read (default WriterOptions: filters %s, flushEvents %zu)\n\n", defaultFilters.c_str(),
+              defaults.flushEvents);
   std::printf("payload %.1f MB (%.0f bytes/event in memory), file %.1f MB; the column: %.1f MB (%llu floats)\n\n",
               static_cast<double>(w.payload) / 1e6, static_cast<double>(w.payload) / static_cast<double>(cfg.events),
               static_cast<double>(w.fileBytes) / 1e6, static_cast<double>(colBytes) / 1e6,

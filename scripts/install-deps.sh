@@ -8,9 +8,11 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libyaml-cpp-dev
   libhdf5-dev hdf5-tools
+  hdf5-filter-plugin  # LZ4 (HDF5 filter 32004) for --compression lz4; found on HDF5's default plugin path
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
 )
 
 missing=()

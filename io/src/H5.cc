@@ -1,5 +1,6 @@
 #include "H5.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace podml::io::h5 {
@@ -137,14 +138,19 @@ bool exists(hid_t loc, const std::string& name) { return H5Lexists(loc, name.c_s
 
 std::vector<std::string> children(hid_t group, const std::string& file, const std::string& path) {
   std::vector<std::string> names;
+  // H5_ITER_NATIVE walks the link index as stored. An ordered walk (H5_ITER_INC) of a
+  // group with dense link storage first builds a table of links whose size comes from
+  // the group's header; in a corrupt file HDF5 1.10 then frees table entries it never
+  // filled (a crash found by fuzz/fuzz_reader.cc). podml sorts the names itself.
   const herr_t st = H5Literate(
-      group, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      group, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr,
       [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
         static_cast<std::vector<std::string>*>(data)->emplace_back(name);
         return 0;
       },
       &names);
   check(st, "cannot list group", file, path);
+  std::sort(names.begin(), names.end());
   return names;
 }
 

@@ -52,7 +52,7 @@ DType dtypeOf(hid_t type, const std::string& file, const std::string& path);
 
 /// Whether a link `name` exists in `loc`.
 bool exists(hid_t loc, const std::string& name);
-/// Names of the links in a group, in creation order when tracked, else by name.
+/// Names of the links in a group, sorted by name.
 std::vector<std::string> children(hid_t group, const std::string& file, const std::string& path);
 
 /// Writes a scalar attribute.

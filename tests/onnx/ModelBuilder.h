@@ -1,0 +1,103 @@
+#pragma once
+// Small ONNX graphs written with ONNX's protobuf API for the tests: a linear
+// layer with a sigmoid on [N, k] inputs, and an elementwise scale on [N].
+
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace testmodels {
+
+inline void addTensorInfo(::onnx::ValueInfoProto* v, const std::string& name, int elemType, const std::vector<std::string>& dims) {
+  v->set_name(name);
+  auto* tt = v->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(elemType);
+  auto* shape = tt->mutable_shape();
+  for (const auto& d : dims) {
+    auto* dim = shape->add_dim();
+    if (!d.empty() && std::isdigit(static_cast<unsigned char>(d[0]))) {
+      dim->set_dim_value(std::stoll(d));
+    } else {
+      dim->set_dim_param(d);
+    }
+  }
+}
+
+inline void addFloatInitializer(::onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& dims,
+                                const std::vector<float>& values) {
+  auto* t = g->add_initializer();
+  t->set_name(name);
+  t->set_data_type(::onnx::TensorProto::FLOAT);
+  for (auto d : dims) {
+    t->add_dims(d);
+  }
+  for (auto v : values) {
+    t->add_float_data(v);
+  }
+}
+
+inline void save(const ::onnx::ModelProto& m, const std::string& path) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  m.SerializeToOstream(&f);
+}
+
+inline ::onnx::ModelProto emptyModel() {
+  ::onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.set_producer_name("podml-tests");
+  auto* op = m.add_opset_import();
+  op->set_domain("");
+  op->set_version(17);
+  return m;
+}
+
+/// score = sigmoid(features @ W + b), features [N, k] float, score [N, 1].
+inline void writeLinearSigmoid(const std::string& path, const std::vector<float>& w, float b,
+                               const std::string& input = "features", const std::string& output = "score") {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("linear_sigmoid");
+  const auto k = static_cast<int64_t>(w.size());
+  addTensorInfo(g->add_input(), input, ::onnx::TensorProto::FLOAT, {"N", std::to_string(k)});
+  addTensorInfo(g->add_output(), output, ::onnx::TensorProto::FLOAT, {"N", "1"});
+  addFloatInitializer(g, "W", {k, 1}, w);
+  addFloatInitializer(g, "B", {1}, {b});
+  auto* mm = g->add_node();
+  mm->set_op_type("MatMul");
+  mm->add_input(input);
+  mm->add_input("W");
+  mm->add_output("z0");
+  auto* add = g->add_node();
+  add->set_op_type("Add");
+  add->add_input("z0");
+  add->add_input("B");
+  add->add_output("z1");
+  auto* sig = g->add_node();
+  sig->set_op_type("Sigmoid");
+  sig->add_input("z1");
+  sig->add_output(output);
+  save(m, path);
+}
+
+/// out = 2 * x, x [N] double.
+inline void writeDoubleScale(const std::string& path) {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("scale");
+  addTensorInfo(g->add_input(), "x", ::onnx::TensorProto::DOUBLE, {"N"});
+  addTensorInfo(g->add_output(), "y", ::onnx::TensorProto::DOUBLE, {"N"});
+  auto* t = g->add_initializer();
+  t->set_name("two");
+  t->set_data_type(::onnx::TensorProto::DOUBLE);
+  t->add_double_data(2.0);
+  auto* mul = g->add_node();
+  mul->set_op_type("Mul");
+  mul->add_input("x");
+  mul->add_input("two");
+  mul->add_output("y");
+  save(m, path);
+}
+
+} // namespace testmodels
