@@ -18,4 +18,13 @@ Runner addGenerateCommand(CLI::App& app);
 /// of podml HDF5 files (several files or a glob are summarised as one chain).
 Runner addInspectCommand(CLI::App& app);
 
+/// `podml card attach MODEL.onnx CARD.yaml -o OUT.onnx [--data FILE.h5]`.
+Runner addCardCommand(CLI::App& app);
+
+/// `podml check MODEL.onnx DATA.h5 [--json]`: card against graph and data; exit 1 on mismatch.
+Runner addCheckCommand(CLI::App& app);
+
+/// The ONNX part of `podml inspect`: inputs, outputs and the card of a model.
+int inspectModel(const std::string& path, bool asJson);
+
 } // namespace podml::cli

@@ -254,7 +254,7 @@ int inspectPodml(const InspectOptions& opts) {
 
 Runner addInspectCommand(CLI::App& app) {
   auto opts = std::make_shared<InspectOptions>();
-  auto* cmd = app.add_subcommand("inspect", "Summarise podml files: data models, categories, collections and columns");
+  auto* cmd = app.add_subcommand("inspect", "Summarise podml files (data models, categories, collections, columns) or an ONNX model (inputs, outputs, card)");
   cmd->footer("Several files or a quoted glob are read as one chain (entries and objects are summed).\n"
               "Examples:\n"
               "  podml inspect events.h5\n"
@@ -265,8 +265,10 @@ Runner addInspectCommand(CLI::App& app) {
     if (!cmd->parsed()) {
       return -1;
     }
-    // The one place that picks an inspector by input kind: ONNX models will be
-    // recognised here (by extension) once `inspect` learns to read them.
+    // The one place that picks an inspector by input kind.
+    if (opts->inputs.size() == 1 && opts->inputs.front().ends_with(".onnx")) {
+      return inspectModel(opts->inputs.front(), opts->json);
+    }
     return inspectPodml(*opts);
   };
 }

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   std::vector<podml::cli::Runner> runners;
   runners.push_back(podml::cli::addGenerateCommand(app));
   runners.push_back(podml::cli::addInspectCommand(app));
+  runners.push_back(podml::cli::addCardCommand(app));
+  runners.push_back(podml::cli::addCheckCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# CLI tests of `podml card attach`, `podml check` and `podml inspect MODEL.onnx`:
+# output, messages and exit codes (0 ok, 1 bad data or model, 2 bad usage).
+set -u
+PODML=$1
+WRITE_MODELS=$2
+SAMPLE=$3
+CARD=$4
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+pass=0
+fail=0
+check() { # name, expected rc, regex expected in combined output, command...
+  local name=$1 want=$2 regex=$3
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc -eq $want ]] && grep -qE -- "$regex" <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $name (rc $rc, want $want; output: $out)"
+  fi
+}
+
+"$WRITE_MODELS" "$WORK" || { echo "cannot write test models"; exit 1; }
+check "inspect a model without card" 0 "card: none" "$PODML" inspect "$WORK/linear.onnx"
+check "check needs a card" 1 "has no podml card" "$PODML" check "$WORK/linear.onnx" "$SAMPLE"
+check "attach completes the card from the data" 0 "attached a card \(1 inputs, 1 outputs\)" \
+  "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/carded.onnx" --data "$SAMPLE"
+check "inspect shows the card with units" 0 "energy  float64 \[GeV\]" "$PODML" inspect "$WORK/carded.onnx"
+check "inspect --json is JSON" 0 "" bash -c "'$PODML' inspect '$WORK/carded.onnx' --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"card\"][\"inputs\"][0][\"members\"][1][\"unit\"]==\"GeV\"'"
+check "check passes" 0 "fits" "$PODML" check "$WORK/carded.onnx" "$SAMPLE"
+check "check --json" 0 "\"ok\": true" "$PODML" check "$WORK/carded.onnx" "$SAMPLE" --json
+
+sed 's/members: \[x, energy\]/members: [x, energy, y]/' "$CARD" > "$WORK/three.yaml"
+check "attach refuses a card that does not fit the graph" 1 "the graph expects 2 values per object, the card's members give 3" \
+  "$PODML" card attach "$WORK/linear.onnx" "$WORK/three.yaml" -o "$WORK/bad.onnx" --data "$SAMPLE"
+check "nothing written on refusal" 0 "" test ! -e "$WORK/bad.onnx"
+
+# A card whose unit disagrees with the data: attach without completing, then check.
+/usr/bin/python3 - "$CARD" "$WORK/mev.json" <<'PY'
+import json, sys, re
+text = open(sys.argv[1]).read()
+card = {"podml_card": 1, "datamodel": {"name": "testdm", "schema_version": 3},
+        "inputs": [{"name": "features", "collection_type": "ExampleHit", "collection": "Hits",
+                    "members": [{"path": "x", "dtype": "float64", "unit": "mm"},
+                                {"path": "energy", "dtype": "float64", "unit": "MeV"}],
+                    "dtype": "float32", "shape": ["N", 2]}],
+        "outputs": [{"name": "score", "dtype": "float32", "shape": ["N", 1]}]}
+json.dump(card, open(sys.argv[2], "w"))
+PY
+check "attach a card with a wrong unit" 0 "attached" "$PODML" card attach "$WORK/linear.onnx" "$WORK/mev.json" -o "$WORK/mev.onnx"
+check "check names input, member, expected and found" 1 "input 'features', member 'energy': the model expects float64 \[MeV\], the data has float64 \[GeV\]" \
+  "$PODML" check "$WORK/mev.onnx" "$SAMPLE"
+
+printf 'not a model' > "$WORK/junk.onnx"
+check "inspect a non-ONNX file" 1 "podml: error: cannot read model '.*junk.onnx': not an ONNX model" "$PODML" inspect "$WORK/junk.onnx"
+printf '{"podml_card": 9}' > "$WORK/v9.json"
+check "unknown card version" 1 "card version 9 is not supported" "$PODML" card attach "$WORK/linear.onnx" "$WORK/v9.json" -o "$WORK/v9.onnx"
+check "card without subcommand is bad usage" 2 "" "$PODML" card
+check "check with missing arguments is bad usage" 2 "" "$PODML" check "$WORK/carded.onnx"
+
+echo "model cli: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]
