@@ -24,6 +24,9 @@ Runner addCardCommand(CLI::App& app);
 /// `podml check MODEL.onnx DATA.h5 [--json]`: card against graph and data; exit 1 on mismatch.
 Runner addCheckCommand(CLI::App& app);
 
+/// `podml infer MODEL.onnx IN.h5... -o OUT.h5 [--collection NAME] [--shard i/n]`.
+Runner addInferCommand(CLI::App& app);
+
 /// The ONNX part of `podml inspect`: inputs, outputs and the card of a model.
 int inspectModel(const std::string& path, bool asJson);
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   runners.push_back(podml::cli::addInspectCommand(app));
   runners.push_back(podml::cli::addCardCommand(app));
   runners.push_back(podml::cli::addCheckCommand(app));
+  runners.push_back(podml::cli::addInferCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -55,6 +55,30 @@ check "attach a card with a wrong unit" 0 "attached" "$PODML" card attach "$WORK
 check "check names input, member, expected and found" 1 "input 'features', member 'energy': the model expects float64 \[MeV\], the data has float64 \[GeV\]" \
   "$PODML" check "$WORK/mev.onnx" "$SAMPLE"
 
+check "infer writes scores next to the scored hits" 0 "scored 14 objects in 4 events" \
+  "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/scored.h5" --algorithm-type 3
+check "inspect the scored file" 0 "HitScores: ex::Score, 14 objects" "$PODML" inspect "$WORK/scored.h5"
+check "scores point at their hits, values match the model" 0 "" /usr/bin/python3 - "$WORK/scored.h5" <<'PY'
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+hits, scores = f["events/Hits"], f["events/HitScores"]
+assert (hits["offsets"][:] == scores["offsets"][:]).all()
+idx = scores["hit.index"][:]
+off = scores["offsets"][:]
+for e in range(len(off) - 1):
+    assert (idx[off[e]:off[e + 1]] == np.arange(off[e + 1] - off[e])).all()
+assert (scores["hit.collectionID"][:] == hits.attrs["collection_id"]).all()
+z = 0.5 * hits["x"][:] - 0.25 * hits["energy"][:] + 0.1
+assert np.allclose(scores["value"][:], 1 / (1 + np.exp(-z)), atol=1e-6)
+assert (scores["algorithmType"][:] == 3).all()
+import json
+meta = json.loads(f["metadata/parameters"][0])
+assert meta["string"]["HitScores__ParameterNames"] == ["score"]
+PY
+check "infer one shard" 0 "in 2 events" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/shard.h5" --shard 1/2
+check "a bad shard is bad usage" 2 "cannot take shard 2 of 2" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/x.h5" --shard 2/2
+check "infer without a card" 1 "has no podml card" "$PODML" infer "$WORK/linear.onnx" "$SAMPLE" -o "$WORK/y.h5"
+
 printf 'not a model' > "$WORK/junk.onnx"
 check "inspect a non-ONNX file" 1 "podml: error: cannot read model '.*junk.onnx': not an ONNX model" "$PODML" inspect "$WORK/junk.onnx"
 printf '{"podml_card": 9}' > "$WORK/v9.json"
