@@ -75,8 +75,20 @@ public:
                   "cannot set deflate filter", file, m_path);
       }
     }
+    // Filtered chunks are compressed when they leave the chunk cache; a flush fills a chunk
+    // only partly, so the cache must hold whole chunks or the next flush reads the chunk
+    // back and decompresses it before adding rows. Room for two chunks per dataset.
+    Hid dapl = h5::checkId(H5Pcreate(H5P_DATASET_ACCESS), "cannot create property list", file, m_path);
+    if (opt.compression != Compression::None) {
+      std::size_t chunkBytes = dtypeSize(dtype);
+      for (auto c : chunk) {
+        chunkBytes *= c;
+      }
+      H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, std::max<std::size_t>(1u << 20, 2 * chunkBytes),
+                         H5D_CHUNK_CACHE_W0_DEFAULT);
+    }
     m_ds = h5::checkId(H5Dcreate2(parent, name.c_str(), h5::nativeType(dtype), space.get(), H5P_DEFAULT, dcpl.get(),
-                                  H5P_DEFAULT),
+                                  dapl.get()),
                        "cannot create dataset", file, m_path);
   }
 
