@@ -67,7 +67,11 @@ public:
       if (opt.shuffle) {
         H5Pset_shuffle(dcpl.get());
       }
-      if (opt.compression == Compression::Lz4 && H5Zfilter_avail(kLz4Filter) > 0) {
+      if (opt.compression == Compression::Lz4) {
+        if (H5Zfilter_avail(kLz4Filter) <= 0) {
+          throw UsageError("cannot write with lz4 compression: HDF5's LZ4 filter plugin is not installed "
+                           "(Debian: hdf5-filter-plugin); use deflate or none (" + file + ")");
+        }
         h5::check(H5Pset_filter(dcpl.get(), kLz4Filter, H5Z_FLAG_MANDATORY, 0, nullptr), "cannot set LZ4 filter", file,
                   m_path);
       } else {
