@@ -301,3 +301,24 @@ TEST(RoundTrip, FlushedFramesSurviveAnUnfinishedWriter) {
   EXPECT_FALSE(std::filesystem::exists(w.temporaryFile()));
   EXPECT_EQ(podml::io::Reader({file}).getEntries("events"), 5u);
 }
+
+TEST(RoundTrip, CompressedFilesReadBackTheSame) {
+  for (const std::string kind : {"deflate:1", "lz4"}) {
+    podml::io::WriterOptions opt;
+    opt.compression = podml::io::parseCompression(kind, &opt.level);
+    const auto file = tmpFile("compressed-" + kind.substr(0, 3) + ".h5");
+    {
+      podml::io::Writer w(file, opt);
+      for (int e = 0; e < 4; ++e) {
+        w.writeFrame(makeFrame(e), "events");
+      }
+    }
+    podml::io::Reader r({file});
+    const auto f = r.readFrame("events", 3);
+    EXPECT_EQ(f.get<ex::WithEverythingCollection>("Everything")[0].scalar(), 1.25f * 3) << kind;
+    EXPECT_EQ(f.get<ExampleHitCollection>("Hits").size(), 6u) << kind;
+    EXPECT_EQ(r.readColumns("events", "Hits", {"energy"}).columns[0].size(), 3u + 4u + 5u + 6u) << kind;
+  }
+  EXPECT_THROW(podml::io::parseCompression("zstd"), podml::UsageError);
+  EXPECT_THROW(podml::io::parseCompression("deflate:0"), podml::UsageError);
+}
