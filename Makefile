@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
-.PHONY: deps configure build test demo asan bench clean
+.PHONY: deps configure build test demo asan bench fuzz clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -26,11 +26,32 @@ asan: deps
 	$(CMAKE) --build --preset asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset asan -j $(JOBS)
 
+# The threaded tests under ThreadSanitizer. ONNX Runtime and the other prebuilt libraries
+# are not instrumented; tsan.supp lists (and explains) what is suppressed inside them.
+TSAN_TESTS ?= ManyThreads|Threads|threads
+tsan: deps
+	$(CMAKE) --preset tsan
+	$(CMAKE) --build --preset tsan -j $(JOBS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tsan.supp" \
+		ctest --preset tsan -R "$(TSAN_TESTS)" --no-tests=error
+
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx
 	./build/release/bench/podml-bench-collections
 	./build/release/bench/podml-bench-io --python /usr/bin/python3
+	./build/release/bench/podml-bench-onnx
+
+# The reader's libFuzzer target under ASan+UBSan (clang 14), run for FUZZ_SECONDS;
+# fails on any finding outside the known HDF5 class (fuzz/README.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	bash scripts/install-fuzz-deps.sh
+	$(CMAKE) -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DPODML_BUILD_FUZZ=ON -DPODML_BUILD_TESTS=OFF -DPODML_BUILD_BENCH=OFF
+	$(CMAKE) --build build/fuzz -j $(JOBS) --target podml-fuzz-reader
+	bash fuzz/run.sh build/fuzz/fuzz/podml-fuzz-reader $(FUZZ_SECONDS) build/fuzz/run
 
 clean:
 	rm -rf build
