@@ -47,8 +47,9 @@ std::string context(const std::string& file, const std::string& path) {
   return " (" + file + (path.empty() ? "" : ":" + path) + ")";
 }
 
-// The innermost HDF5 error message, if HDF5 recorded one.
-std::string hdf5Reason() {
+} // namespace
+
+std::string lastError() {
   std::string reason;
   H5Ewalk2(
       H5E_DEFAULT, H5E_WALK_DOWNWARD,
@@ -63,6 +64,9 @@ std::string hdf5Reason() {
   H5Eclear2(H5E_DEFAULT);
   return reason.empty() ? "HDF5 error" : reason;
 }
+
+namespace {
+std::string hdf5Reason() { return lastError(); }
 } // namespace
 
 void check(herr_t status, const std::string& what, const std::string& file, const std::string& path) {

@@ -40,6 +40,8 @@ private:
 /// Silences HDF5's own error printing (podml reports errors itself); idempotent.
 void silenceErrors();
 
+/// The innermost message of HDF5's error stack of this thread (then cleared).
+std::string lastError();
 /// Throws IoError "<what>: <why> (<file>[:<path>])" if `status` < 0.
 void check(herr_t status, const std::string& what, const std::string& file, const std::string& path = {});
 /// Same for a returned identifier; returns it wrapped.

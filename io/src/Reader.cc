@@ -9,6 +9,7 @@
 #include "podml/Json.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <glob.h>
 #include <map>
 #include <set>
@@ -65,10 +66,17 @@ struct CatMeta {
   uint64_t entries{0};
   Hid group;
   std::vector<CollMeta> colls;
+  // Parameters: the dataset stays open and kBlockEntries JSON strings are read at once.
+  Hid parameters;
+  bool parametersChecked{false};
+  uint64_t parametersStored{0};
+  uint64_t parametersFirst{0};
+  std::vector<std::string> parametersBlock;
 };
 
 struct FileMeta {
   std::string name;
+  uint64_t bytes{0}; // size of the file on disk
   Hid file;
   uint32_t version{0};
   std::vector<std::shared_ptr<const DataModelDefinition>> models;
@@ -77,9 +85,15 @@ struct FileMeta {
 
 std::string where(const std::string& file, const std::string& path) { return " (" + file + ":" + path + ")"; }
 
+// No filter podml uses compresses better than this (deflate's limit is about 1032:1,
+// lz4's 255:1), so a dataset claiming more bytes than this many times the size of
+// its file is corrupt, and is reported before podml allocates memory for it.
+constexpr uint64_t kMaxCompressionRatio = 1100;
+
 // Reads rows [first, first+n) of a dataset into `out` (resized), checking shape and type.
 void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, Column& out, std::size_t outRow,
-              const std::string& file, const std::string& path) {
+              const FileMeta& fm, const std::string& path) {
+  const std::string& file = fm.name;
   Hid space = h5::checkId(H5Dget_space(ds), "cannot get dataspace", file, path);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   if (rank < 1 || rank > 8) {
@@ -99,6 +113,12 @@ void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, 
     throw IoError("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + n) + ": the dataset has " +
                   std::to_string(dims[0]) + where(file, path));
   }
+  const uint64_t limit = fm.bytes * kMaxCompressionRatio + (uint64_t(1) << 20);
+  if (n > limit / std::max<uint64_t>(1, w) / 8) {
+    throw IoError("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + n) + ": " +
+                  std::to_string(n * w) + " values are more than the file (" + std::to_string(fm.bytes) +
+                  " bytes) can hold; it is corrupt" + where(file, path));
+  }
   Hid type = h5::checkId(H5Dget_type(ds), "cannot get datatype", file, path);
   const DType stored = h5::dtypeOf(type.get(), file, path);
   const DType expect = want == DType::Bool ? DType::UInt8 : want;
@@ -106,12 +126,14 @@ void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, 
     throw IoError("cannot read dataset: it holds " + std::string(dtypeName(stored)) + ", expected " +
                   std::string(dtypeName(expect)) + where(file, path));
   }
-  if (out.size() < outRow + n) {
-    out.resize(outRow + n);
+  if (outRow != out.size()) {
+    throw IoError("cannot read rows: internal error, not appending" + where(file, path));
   }
   if (n == 0) {
     return;
   }
+  // Reserve, read, then commit: no zero fill of rows that H5Dread overwrites anyway.
+  out.reserve(outRow + n);
   std::vector<hsize_t> start(dims.size(), 0), count = dims;
   start[0] = first;
   count[0] = n;
@@ -121,6 +143,7 @@ void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, 
   auto* dst = static_cast<std::byte*>(out.rawData()) + outRow * out.rowBytes();
   h5::check(H5Dread(ds, h5::nativeType(expect), mspace.get(), space.get(), H5P_DEFAULT, dst), "cannot read rows", file,
             path);
+  out.commitRows(n);
   if (want == DType::Bool) {
     // Anything but 0/1 in a bool would be undefined behaviour once read as bool.
     for (uint64_t i = 0; i < n * width; ++i) {
@@ -129,15 +152,37 @@ void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, 
   }
 }
 
-std::vector<uint64_t> readOffsets(hid_t group, const std::string& name, uint64_t entries, const std::string& file,
+// Chunk cache of a dataset opened for reading. Unfiltered chunks bypass the cache
+// (0 bytes): HDF5 then reads whole chunks straight into the caller's buffer and
+// parts of chunks straight from the file, instead of copying through the cache.
+// Filtered chunks must be cached, or every block read of kBlockEntries entries
+// decompresses the whole chunk again: room for two chunks, at least HDF5's 1 MiB.
+std::size_t chunkCacheBytes(hid_t ds) {
+  Hid dcpl(H5Dget_create_plist(ds));
+  if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_nfilters(dcpl.get()) <= 0) {
+    return 0;
+  }
+  hsize_t dims[8] = {};
+  const int rank = H5Pget_chunk(dcpl.get(), 8, dims);
+  Hid type(H5Dget_type(ds));
+  std::size_t bytes = type.valid() ? H5Tget_size(type.get()) : 8;
+  constexpr std::size_t kMax = std::size_t{256} << 20; // a corrupt chunk shape must not ask for more
+  for (int d = 0; d < rank && d < 8; ++d) {
+    bytes = dims[d] != 0 && bytes > kMax / dims[d] ? kMax : bytes * dims[d];
+  }
+  return std::clamp<std::size_t>(2 * std::min(bytes, kMax), std::size_t{1} << 20, kMax);
+}
+
+std::vector<uint64_t> readOffsets(hid_t group, const std::string& name, uint64_t entries, const FileMeta& fm,
                                   const std::string& path) {
+  const std::string& file = fm.name;
   const std::string p = path + "/" + name;
   if (!h5::exists(group, name)) {
     throw IoError("cannot read collection: dataset '" + name + "' is missing" + where(file, path));
   }
   Hid ds = h5::checkId(H5Dopen2(group, name.c_str(), H5P_DEFAULT), "cannot open dataset", file, p);
   Column c(DType::UInt64);
-  readRows(ds.get(), 0, entries + 1, DType::UInt64, 1, c, 0, file, p);
+  readRows(ds.get(), 0, entries + 1, DType::UInt64, 1, c, 0, fm, p);
   std::vector<uint64_t> out(c.data<uint64_t>(), c.data<uint64_t>() + entries + 1);
   if (out[0] != 0) {
     throw IoError("cannot read offsets: they do not start at 0" + where(file, p));
@@ -150,8 +195,38 @@ std::vector<uint64_t> readOffsets(hid_t group, const std::string& name, uint64_t
   return out;
 }
 
+// Deepest nesting of JSON arrays and objects (ignoring brackets inside strings).
+std::size_t jsonDepth(const std::string& text) {
+  std::size_t depth = 0, deepest = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (inString) {
+      if (ch == '\\') {
+        ++i;
+      } else if (ch == '"') {
+        inString = false;
+      }
+    } else if (ch == '"') {
+      inString = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::vector<std::shared_ptr<const DataModelDefinition>> readModels(hid_t file, const std::string& name) {
   const std::string text = h5::readStringAttr(file, layout::kDataModelsAttr, name, "/");
+  // The JSON parser recurses per level: a hostile file must not exhaust the stack.
+  // Definitions nest a handful of levels deep.
+  constexpr std::size_t kMaxDepth = 64;
+  if (jsonDepth(text) > kMaxDepth) {
+    throw IoError("cannot read data model definitions: JSON nested deeper than " + std::to_string(kMaxDepth) +
+                  " levels (" + name + ":/" + layout::kDataModelsAttr + ")");
+  }
   json::Value root;
   try {
     root = json::parse(text, name + ":/" + layout::kDataModelsAttr);
@@ -213,14 +288,42 @@ struct Reader::Impl {
     h5::silenceErrors();
     FileMeta f;
     f.name = name;
+    // Ask the file system first: HDF5's answers for these cases are vague.
+    std::error_code ec;
+    const auto status = std::filesystem::status(name, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+      throw IoError("cannot open '" + name + "': no such file");
+    }
+    if (ec) {
+      throw IoError("cannot open '" + name + "': " + ec.message());
+    }
+    if (status.type() == std::filesystem::file_type::directory) {
+      throw IoError("cannot open '" + name + "': is a directory");
+    }
+    if (status.type() != std::filesystem::file_type::regular) {
+      throw IoError("cannot open '" + name + "': not a regular file");
+    }
+    f.bytes = std::filesystem::file_size(name, ec);
+    if (!ec && f.bytes == 0) {
+      throw IoError("cannot open '" + name + "': empty file, not an HDF5 file");
+    }
     const htri_t isH5 = H5Fis_hdf5(name.c_str());
     if (isH5 < 0) {
-      throw IoError("cannot open '" + name + "': no such file or not readable");
+      throw IoError("cannot open '" + name + "': not readable or not an HDF5 file");
     }
     if (isH5 == 0) {
       throw IoError("cannot open '" + name + "': not an HDF5 file");
     }
-    f.file = h5::checkId(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open '" + name + "'", name);
+    const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0) {
+      const std::string reason = h5::lastError();
+      if (reason.find("truncated file") != std::string::npos) {
+        throw IoError("cannot open '" + name + "': the file is truncated (" + std::to_string(f.bytes) +
+                      " bytes; HDF5: " + reason + ")");
+      }
+      throw IoError("cannot open '" + name + "': " + reason);
+    }
+    f.file = Hid(id);
     if (!h5::hasAttr(f.file.get(), layout::kFormatVersionAttr)) {
       throw IoError("cannot open '" + name + "': not a podml file (no " + layout::kFormatVersionAttr +
                     " attribute; a file still being written or from another program)");
@@ -281,18 +384,21 @@ struct Reader::Impl {
       return;
     }
     const hid_t g = c.group.get();
-    c.offsets = readOffsets(g, layout::kOffsets, cat.entries, f.name, c.path);
+    c.offsets = readOffsets(g, layout::kOffsets, cat.entries, f, c.path);
+    if (!h5::exists(g, layout::kPresent)) {
+      throw IoError("cannot read collection: dataset 'present' is missing" + where(f.name, c.path));
+    }
     Hid ds = h5::checkId(H5Dopen2(g, layout::kPresent, H5P_DEFAULT), "cannot open dataset", f.name, c.path + "/present");
     Column p(DType::UInt8);
-    readRows(ds.get(), 0, cat.entries, DType::UInt8, 1, p, 0, f.name, c.path + "/present");
+    readRows(ds.get(), 0, cat.entries, DType::UInt8, 1, p, 0, f, c.path + "/present");
     c.present.assign(p.data<uint8_t>(), p.data<uint8_t>() + cat.entries);
     if (!c.subset) {
       for (const auto& v : c.def->vectorMembers) {
-        c.ragged[v.name] = readOffsets(g, layout::raggedOffsets(v.name), cat.entries, f.name, c.path);
+        c.ragged[v.name] = readOffsets(g, layout::raggedOffsets(v.name), cat.entries, f, c.path);
       }
       for (const auto& r : c.def->relations) {
         if (r.many) {
-          c.ragged[r.name] = readOffsets(g, layout::raggedOffsets(r.name), cat.entries, f.name, c.path);
+          c.ragged[r.name] = readOffsets(g, layout::raggedOffsets(r.name), cat.entries, f, c.path);
         }
       }
     }
@@ -307,8 +413,15 @@ struct Reader::Impl {
     if (!h5::exists(c.group.get(), name)) {
       throw IoError("cannot read column: dataset '" + name + "' is missing" + where(f.name, c.path));
     }
-    auto [ins, ok] = c.datasets.emplace(name, h5::checkId(H5Dopen2(c.group.get(), name.c_str(), H5P_DEFAULT),
-                                                        "cannot open dataset", f.name, c.path + "/" + name));
+    const std::string p = c.path + "/" + name;
+    Hid probe = h5::checkId(H5Dopen2(c.group.get(), name.c_str(), H5P_DEFAULT), "cannot open dataset", f.name, p);
+    Hid dapl = h5::checkId(H5Pcreate(H5P_DATASET_ACCESS), "cannot create property list", f.name, p);
+    h5::check(H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, chunkCacheBytes(probe.get()),
+                                 H5D_CHUNK_CACHE_W0_DEFAULT),
+              "cannot set chunk cache", f.name, p);
+    probe = Hid();
+    auto [ins, ok] = c.datasets.emplace(name, h5::checkId(H5Dopen2(c.group.get(), name.c_str(), dapl.get()),
+                                                        "cannot open dataset", f.name, p));
     return ins->second.get();
   }
 
@@ -322,7 +435,7 @@ struct Reader::Impl {
       b.firstRow = offsets[b.firstEntry];
       b.data = Column(dtype == DType::Bool ? DType::UInt8 : dtype, width);
       b.valid = false;
-      readRows(dataset(f, c, name), b.firstRow, offsets[b.lastEntry] - b.firstRow, dtype, width, b.data, 0, f.name,
+      readRows(dataset(f, c, name), b.firstRow, offsets[b.lastEntry] - b.firstRow, dtype, width, b.data, 0, f,
                c.path + "/" + name);
       b.valid = true;
     }
@@ -473,38 +586,57 @@ struct Reader::Impl {
   }
 
   void readParameters(const FileMeta& f, CatMeta& cat, const std::string& category, uint64_t e, Frame& frame) {
-    if (!h5::exists(cat.group.get(), layout::kParameters)) {
+    const std::string path = category + "/" + layout::kParameters;
+    if (!cat.parametersChecked) {
+      if (!h5::exists(cat.group.get(), layout::kParameters)) {
+        cat.parametersChecked = true;
+        return;
+      }
+      cat.parameters = h5::checkId(H5Dopen2(cat.group.get(), layout::kParameters, H5P_DEFAULT), "cannot open dataset",
+                                   f.name, path);
+      Hid space = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", f.name, path);
+      if (H5Sget_simple_extent_ndims(space.get()) != 1) {
+        throw IoError("cannot read parameters: not a list" + where(f.name, path));
+      }
+      hsize_t dims = 0;
+      H5Sget_simple_extent_dims(space.get(), &dims, nullptr);
+      cat.parametersStored = dims;
+      Hid type = h5::checkId(H5Dget_type(cat.parameters.get()), "cannot get datatype", f.name, path);
+      if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0) {
+        throw IoError("cannot read parameters: not variable-length strings" + where(f.name, path));
+      }
+      cat.parametersChecked = true; // only once the dataset passed every check
+    }
+    if (!cat.parameters.valid()) {
       return;
     }
-    const std::string path = category + "/" + layout::kParameters;
-    Hid ds = h5::checkId(H5Dopen2(cat.group.get(), layout::kParameters, H5P_DEFAULT), "cannot open dataset", f.name, path);
-    Hid space = h5::checkId(H5Dget_space(ds.get()), "cannot get dataspace", f.name, path);
-    hsize_t dims = 0;
-    if (H5Sget_simple_extent_ndims(space.get()) != 1) {
-      throw IoError("cannot read parameters: not a list" + where(f.name, path));
+    if (e >= cat.parametersStored) {
+      throw IoError("cannot read parameters of entry " + std::to_string(e) + ": only " +
+                    std::to_string(cat.parametersStored) + " stored" + where(f.name, path));
     }
-    H5Sget_simple_extent_dims(space.get(), &dims, nullptr);
-    if (e >= dims) {
-      throw IoError("cannot read parameters of entry " + std::to_string(e) + ": only " + std::to_string(dims) +
-                    " stored" + where(f.name, path));
+    if (e < cat.parametersFirst || e >= cat.parametersFirst + cat.parametersBlock.size()) {
+      cat.parametersBlock.clear();
+      const hsize_t start = e, count = std::min<uint64_t>(kBlockEntries, cat.parametersStored - e);
+      Hid space = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", f.name, path);
+      h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), "cannot select",
+                f.name, path);
+      Hid mspace = h5::checkId(H5Screate_simple(1, &count, nullptr), "cannot create dataspace", f.name, path);
+      Hid mem = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", f.name, path);
+      H5Tset_size(mem.get(), H5T_VARIABLE);
+      H5Tset_cset(mem.get(), H5T_CSET_UTF8);
+      std::vector<char*> text(count, nullptr);
+      const herr_t rc = H5Dread(cat.parameters.get(), mem.get(), mspace.get(), space.get(), H5P_DEFAULT, text.data());
+      for (char* t : text) {
+        if (rc >= 0) {
+          cat.parametersBlock.emplace_back(t != nullptr ? t : "{}");
+        }
+        H5free_memory(t);
+      }
+      h5::check(rc, "cannot read parameters", f.name, path);
+      cat.parametersFirst = e;
     }
-    Hid type = h5::checkId(H5Dget_type(ds.get()), "cannot get datatype", f.name, path);
-    if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0) {
-      throw IoError("cannot read parameters: not variable-length strings" + where(f.name, path));
-    }
-    Hid mem = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", f.name, path);
-    H5Tset_size(mem.get(), H5T_VARIABLE);
-    H5Tset_cset(mem.get(), H5T_CSET_UTF8);
-    const hsize_t start = e, count = 1;
-    h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), "cannot select",
-              f.name, path);
-    Hid mspace = h5::checkId(H5Screate_simple(1, &count, nullptr), "cannot create dataspace", f.name, path);
-    char* text = nullptr;
-    h5::check(H5Dread(ds.get(), mem.get(), mspace.get(), space.get(), H5P_DEFAULT, &text), "cannot read parameters",
-              f.name, path);
-    const std::string s = text != nullptr ? text : "{}";
-    H5free_memory(text);
-    detail::parametersFromJson(s, frame.parameters(), f.name + ":" + path + "[" + std::to_string(e) + "]");
+    detail::parametersFromJson(cat.parametersBlock[e - cat.parametersFirst], frame.parameters(),
+                               f.name + ":" + path + "[" + std::to_string(e) + "]");
   }
 
   uint64_t entries(const std::string& category) const {
@@ -669,7 +801,7 @@ ColumnBatch Reader::readColumns(const std::string& category, const std::string& 
         throw IoError("cannot read column '" + paths[k] + "' across files: its type differs in '" + f.name + "'");
       }
       const std::size_t at = col.size();
-      readRows(im.dataset(f, c, paths[k]), firstRow, rows, defs[k]->dtype, defs[k]->width(), col, at, f.name,
+      readRows(im.dataset(f, c, paths[k]), firstRow, rows, defs[k]->dtype, defs[k]->width(), col, at, f,
                c.path + "/" + paths[k]);
     }
     const uint64_t shift = batch.offsets.back() - offs[la];
