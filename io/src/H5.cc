@@ -170,16 +170,19 @@ void writeAttr(hid_t loc, const std::string& name, uint64_t value, const std::st
 
 void writeAttr(hid_t loc, const std::string& name, const std::string& value, const std::string& file) {
   Hid space = checkId(H5Screate(H5S_SCALAR), "cannot create dataspace", file);
+  // Fixed-length strings: podml files hold no variable-length data, so the reader never
+  // touches HDF5's global heap, whose decoding crashes HDF5 1.10 on corrupt files.
   Hid type = checkId(H5Tcopy(H5T_C_S1), "cannot create string type", file);
-  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_size(type.get(), std::max<std::size_t>(1, value.size()));
+  H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   if (hasAttr(loc, name)) {
     H5Adelete(loc, name.c_str());
   }
   Hid attr = checkId(H5Acreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                      "cannot create attribute '" + name + "'", file);
-  const char* p = value.c_str();
-  check(H5Awrite(attr.get(), type.get(), &p), "cannot write attribute '" + name + "'", file);
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr.get(), type.get(), padded.data()), "cannot write attribute '" + name + "'", file);
 }
 
 bool hasAttr(hid_t loc, const std::string& name) { return H5Aexists(loc, name.c_str()) > 0; }
@@ -209,18 +212,13 @@ std::string readStringAttr(hid_t loc, const std::string& name, const std::string
   if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_npoints(space.get()) != 1) {
     throw IoError("cannot read attribute '" + name + "': not a string" + context(file, path));
   }
-  if (H5Tis_variable_str(type.get()) > 0) {
-    Hid mem = checkId(H5Tcopy(H5T_C_S1), "cannot create string type", file, path);
-    H5Tset_size(mem.get(), H5T_VARIABLE);
-    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
-    char* p = nullptr;
-    check(H5Aread(attr.get(), mem.get(), &p), "cannot read attribute '" + name + "'", file, path);
-    std::string out = p != nullptr ? std::string(p) : std::string();
-    H5free_memory(p);
-    return out;
+  if (H5Tis_variable_str(type.get()) != 0) {
+    // podml writes none; reading one would decode HDF5's global heap (see writeAttr).
+    throw IoError("cannot read attribute '" + name + "': a variable-length string, which podml files do not use" +
+                  context(file, path));
   }
   const std::size_t n = H5Tget_size(type.get());
-  if (n == 0 || n > (std::size_t(1) << 30)) {
+  if (n == 0 || n > (std::size_t(1) << 20)) {
     throw IoError("cannot read attribute '" + name + "': bad string size" + context(file, path));
   }
   std::string out(n, '\0');

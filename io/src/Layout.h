@@ -8,9 +8,10 @@ namespace podml::io::layout {
 
 inline constexpr const char* kFormatVersionAttr = "podml_format_version";
 inline constexpr const char* kProducerAttr = "podml_producer";
-inline constexpr const char* kDataModelsAttr = "podml_datamodels";   // JSON object: name -> definition
+inline constexpr const char* kDataModels = "podml_datamodels";       // uint8 dataset: JSON object name -> definition
 inline constexpr const char* kEntriesAttr = "entries";               // on a category group
-inline constexpr const char* kParameters = "parameters";             // per-entry JSON strings
+inline constexpr const char* kParameters = "parameters";             // uint8: per-entry JSON documents, concatenated
+inline constexpr const char* kParameterOffsets = "parameters_offsets"; // uint64 [entries+1] byte offsets into parameters
 
 // Collection group attributes.
 inline constexpr const char* kTypeAttr = "type";

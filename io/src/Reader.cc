@@ -66,12 +66,13 @@ struct CatMeta {
   uint64_t entries{0};
   Hid group;
   std::vector<CollMeta> colls;
-  // Parameters: the dataset stays open and kBlockEntries JSON strings are read at once.
+  // Parameters: JSON bytes per entry; the dataset stays open, blocks of entries are cached.
   Hid parameters;
   bool parametersChecked{false};
-  uint64_t parametersStored{0};
+  std::vector<uint64_t> parameterOffsets;
   uint64_t parametersFirst{0};
-  std::vector<std::string> parametersBlock;
+  uint64_t parametersLast{0};
+  Column parametersBlock{DType::UInt8};
 };
 
 struct FileMeta {
@@ -218,23 +219,42 @@ std::size_t jsonDepth(const std::string& text) {
   return deepest;
 }
 
-std::vector<std::shared_ptr<const DataModelDefinition>> readModels(hid_t file, const std::string& name) {
-  const std::string text = h5::readStringAttr(file, layout::kDataModelsAttr, name, "/");
+std::string readDefinitionsText(const FileMeta& f) {
+  const std::string path = std::string("/") + layout::kDataModels;
+  if (!h5::exists(f.file.get(), layout::kDataModels)) {
+    throw IoError("cannot read data model definitions: dataset '" + std::string(layout::kDataModels) + "' is missing (" +
+                  f.name + ")");
+  }
+  Hid ds = h5::checkId(H5Dopen2(f.file.get(), layout::kDataModels, H5P_DEFAULT), "cannot open dataset", f.name, path);
+  Hid space = h5::checkId(H5Dget_space(ds.get()), "cannot get dataspace", f.name, path);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) {
+    throw IoError("cannot read data model definitions: not a list of bytes" + where(f.name, path));
+  }
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space.get(), &n, nullptr);
+  Column bytes(DType::UInt8);
+  readRows(ds.get(), 0, n, DType::UInt8, 1, bytes, 0, f, path);
+  return std::string(reinterpret_cast<const char*>(bytes.data<uint8_t>()), bytes.size());
+}
+
+std::vector<std::shared_ptr<const DataModelDefinition>> readModels(const FileMeta& f) {
+  const std::string& name = f.name;
+  const std::string text = readDefinitionsText(f);
   // The JSON parser recurses per level: a hostile file must not exhaust the stack.
   // Definitions nest a handful of levels deep.
   constexpr std::size_t kMaxDepth = 64;
   if (jsonDepth(text) > kMaxDepth) {
     throw IoError("cannot read data model definitions: JSON nested deeper than " + std::to_string(kMaxDepth) +
-                  " levels (" + name + ":/" + layout::kDataModelsAttr + ")");
+                  " levels (" + name + ":/" + layout::kDataModels + ")");
   }
   json::Value root;
   try {
-    root = json::parse(text, name + ":/" + layout::kDataModelsAttr);
+    root = json::parse(text, name + ":/" + layout::kDataModels);
   } catch (const DefinitionError& e) {
     throw IoError(std::string("cannot read data model definitions: ") + e.what());
   }
   if (!root.isObject()) {
-    throw IoError("cannot read data model definitions: not a JSON object (" + name + ":/" + layout::kDataModelsAttr + ")");
+    throw IoError("cannot read data model definitions: not a JSON object (" + name + ":/" + layout::kDataModels + ")");
   }
   std::vector<std::shared_ptr<const DataModelDefinition>> models;
   std::vector<std::pair<std::string, const json::Value*>> pending;
@@ -334,8 +354,11 @@ struct Reader::Impl {
                     ", this podml reads versions 1 to " + std::to_string(kFormatVersion));
     }
     f.version = static_cast<uint32_t>(version);
-    f.models = readModels(f.file.get(), name);
+    f.models = readModels(f);
     for (const auto& catName : h5::children(f.file.get(), name, "/")) {
+      if (catName == layout::kDataModels) {
+        continue;
+      }
       CatMeta cat;
       cat.group = h5::checkId(H5Gopen2(f.file.get(), catName.c_str(), H5P_DEFAULT), "cannot open group", name, catName);
       cat.entries = h5::readUIntAttr(cat.group.get(), layout::kEntriesAttr, name, catName);
@@ -343,7 +366,7 @@ struct Reader::Impl {
         throw IoError("cannot open category: implausible entry count" + where(name, catName));
       }
       for (const auto& collName : h5::children(cat.group.get(), name, catName)) {
-        if (collName == layout::kParameters) {
+        if (collName == layout::kParameters || collName == layout::kParameterOffsets) {
           continue;
         }
         CollMeta c;
@@ -588,55 +611,30 @@ struct Reader::Impl {
   void readParameters(const FileMeta& f, CatMeta& cat, const std::string& category, uint64_t e, Frame& frame) {
     const std::string path = category + "/" + layout::kParameters;
     if (!cat.parametersChecked) {
+      cat.parametersChecked = true;
       if (!h5::exists(cat.group.get(), layout::kParameters)) {
-        cat.parametersChecked = true;
         return;
       }
+      cat.parameterOffsets = readOffsets(cat.group.get(), layout::kParameterOffsets, cat.entries, f, category);
       cat.parameters = h5::checkId(H5Dopen2(cat.group.get(), layout::kParameters, H5P_DEFAULT), "cannot open dataset",
                                    f.name, path);
-      Hid space = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", f.name, path);
-      if (H5Sget_simple_extent_ndims(space.get()) != 1) {
-        throw IoError("cannot read parameters: not a list" + where(f.name, path));
-      }
-      hsize_t dims = 0;
-      H5Sget_simple_extent_dims(space.get(), &dims, nullptr);
-      cat.parametersStored = dims;
-      Hid type = h5::checkId(H5Dget_type(cat.parameters.get()), "cannot get datatype", f.name, path);
-      if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0) {
-        throw IoError("cannot read parameters: not variable-length strings" + where(f.name, path));
-      }
-      cat.parametersChecked = true; // only once the dataset passed every check
     }
     if (!cat.parameters.valid()) {
       return;
     }
-    if (e >= cat.parametersStored) {
-      throw IoError("cannot read parameters of entry " + std::to_string(e) + ": only " +
-                    std::to_string(cat.parametersStored) + " stored" + where(f.name, path));
-    }
-    if (e < cat.parametersFirst || e >= cat.parametersFirst + cat.parametersBlock.size()) {
-      cat.parametersBlock.clear();
-      const hsize_t start = e, count = std::min<uint64_t>(kBlockEntries, cat.parametersStored - e);
-      Hid space = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", f.name, path);
-      h5::check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), "cannot select",
-                f.name, path);
-      Hid mspace = h5::checkId(H5Screate_simple(1, &count, nullptr), "cannot create dataspace", f.name, path);
-      Hid mem = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", f.name, path);
-      H5Tset_size(mem.get(), H5T_VARIABLE);
-      H5Tset_cset(mem.get(), H5T_CSET_UTF8);
-      std::vector<char*> text(count, nullptr);
-      const herr_t rc = H5Dread(cat.parameters.get(), mem.get(), mspace.get(), space.get(), H5P_DEFAULT, text.data());
-      for (char* t : text) {
-        if (rc >= 0) {
-          cat.parametersBlock.emplace_back(t != nullptr ? t : "{}");
-        }
-        H5free_memory(t);
-      }
-      h5::check(rc, "cannot read parameters", f.name, path);
+    // Blocks of kBlockEntries entries: one read serves many frames.
+    if (e < cat.parametersFirst || e >= cat.parametersLast) {
       cat.parametersFirst = e;
+      cat.parametersLast = std::min(cat.entries, e + kBlockEntries);
+      cat.parametersBlock = Column(DType::UInt8);
+      const uint64_t first = cat.parameterOffsets[cat.parametersFirst];
+      readRows(cat.parameters.get(), first, cat.parameterOffsets[cat.parametersLast] - first, DType::UInt8, 1,
+               cat.parametersBlock, 0, f, path);
     }
-    detail::parametersFromJson(cat.parametersBlock[e - cat.parametersFirst], frame.parameters(),
-                               f.name + ":" + path + "[" + std::to_string(e) + "]");
+    const uint64_t from = cat.parameterOffsets[e] - cat.parameterOffsets[cat.parametersFirst];
+    const uint64_t n = cat.parameterOffsets[e + 1] - cat.parameterOffsets[e];
+    const std::string_view text(reinterpret_cast<const char*>(cat.parametersBlock.data<uint8_t>()) + from, n);
+    detail::parametersFromJson(text, frame.parameters(), f.name + ":" + path + "[" + std::to_string(e) + "]");
   }
 
   uint64_t entries(const std::string& category) const {

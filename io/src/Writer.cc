@@ -8,6 +8,7 @@
 #include "podml/Json.h"
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <unistd.h>
@@ -176,9 +177,9 @@ struct CategorySink {
   uint64_t entries{0};
   uint64_t buffered{0};
   std::map<std::string, CollectionSink> collections;
-  Hid parameters;
-  uint64_t parametersWritten{0};
-  std::vector<std::string> parameterBuffer;
+  // Parameters: each entry's JSON document, concatenated as bytes, plus byte offsets.
+  std::unique_ptr<Sink> parameters, parameterOffsets;
+  uint64_t parameterBytes{0};
 };
 
 void pushIDs(Sink& index, Sink& coll, const std::vector<ObjectID>& ids) {
@@ -198,6 +199,7 @@ struct Writer::Impl {
   bool finished{false};
   std::map<std::string, CategorySink> categories;
   std::map<std::string, std::string> models; // name -> definition JSON
+  Hid definitions;
 
   Impl(const std::string& name, const WriterOptions& opt) : filename(name), options(opt) {
     h5::silenceErrors();
@@ -228,23 +230,19 @@ struct Writer::Impl {
     if (it != categories.end()) {
       return it->second;
     }
-    if (name.empty() || name.find('/') != std::string::npos || name == ".") {
-      throw UsageError("cannot write category '" + name + "': names must be non-empty and contain no '/'");
+    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == layout::kDataModels) {
+      throw UsageError("cannot write category '" + name + "': names must be non-empty, contain no '/' and not be '" +
+                       layout::kDataModels + "'");
     }
     CategorySink& c = categories[name];
     c.group = h5::checkId(H5Gcreate2(file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                           "cannot create group", filename, name);
-    // Parameters: one JSON document per entry, as variable-length UTF-8 strings.
-    Hid str = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", filename);
-    H5Tset_size(str.get(), H5T_VARIABLE);
-    H5Tset_cset(str.get(), H5T_CSET_UTF8);
-    hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = 1024;
-    Hid space = h5::checkId(H5Screate_simple(1, &dims, &maxdims), "cannot create dataspace", filename);
-    Hid dcpl = h5::checkId(H5Pcreate(H5P_DATASET_CREATE), "cannot create property list", filename);
-    H5Pset_chunk(dcpl.get(), 1, &chunk);
-    c.parameters = h5::checkId(H5Dcreate2(c.group.get(), layout::kParameters, str.get(), space.get(), H5P_DEFAULT,
-                                          dcpl.get(), H5P_DEFAULT),
-                               "cannot create dataset", filename, name + "/parameters");
+    // Parameters: one JSON document per entry, as bytes with offsets (no variable-length data).
+    c.parameters = std::make_unique<Sink>(c.group.get(), layout::kParameters, DType::UInt8, std::vector<hsize_t>{},
+                                          options, filename, name);
+    c.parameterOffsets = std::make_unique<Sink>(c.group.get(), layout::kParameterOffsets, DType::UInt64,
+                                                std::vector<hsize_t>{}, options, filename, name);
+    c.parameterOffsets->buffer().push_back<uint64_t>(0);
     return c;
   }
 
@@ -260,9 +258,10 @@ struct Writer::Impl {
       }
       return it->second;
     }
-    if (name.empty() || name.find('/') != std::string::npos || name == layout::kParameters) {
+    if (name.empty() || name.find('/') != std::string::npos || name == layout::kParameters ||
+        name == layout::kParameterOffsets) {
       throw UsageError("cannot write collection '" + name + "': names must be non-empty, contain no '/' and not be '" +
-                       layout::kParameters + "' (" + filename + ")");
+                       layout::kParameters + "' or '" + layout::kParameterOffsets + "' (" + filename + ")");
     }
     addModel(coll.dataModelDefinition());
     const std::string path = catName + "/" + name;
@@ -436,27 +435,8 @@ struct Writer::Impl {
         }
       }
     }
-    if (!cat.parameterBuffer.empty()) {
-      const hsize_t n = cat.parameterBuffer.size();
-      hsize_t dims = cat.parametersWritten + n, start = cat.parametersWritten;
-      const std::string path = catName + "/parameters";
-      h5::check(H5Dset_extent(cat.parameters.get(), &dims), "cannot extend dataset", filename, path);
-      Hid fspace = h5::checkId(H5Dget_space(cat.parameters.get()), "cannot get dataspace", filename, path);
-      h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr), "cannot select rows",
-                filename, path);
-      Hid mspace = h5::checkId(H5Screate_simple(1, &n, nullptr), "cannot create dataspace", filename, path);
-      Hid str = h5::checkId(H5Tcopy(H5T_C_S1), "cannot create string type", filename);
-      H5Tset_size(str.get(), H5T_VARIABLE);
-      H5Tset_cset(str.get(), H5T_CSET_UTF8);
-      std::vector<const char*> ptrs;
-      for (const auto& p : cat.parameterBuffer) {
-        ptrs.push_back(p.c_str());
-      }
-      h5::check(H5Dwrite(cat.parameters.get(), str.get(), mspace.get(), fspace.get(), H5P_DEFAULT, ptrs.data()),
-                "cannot write parameters", filename, path);
-      cat.parametersWritten += n;
-      cat.parameterBuffer.clear();
-    }
+    cat.parameters->flush();
+    cat.parameterOffsets->flush();
     h5::writeAttr(cat.group.get(), layout::kEntriesAttr, cat.entries, filename);
     cat.buffered = 0;
     // After every flush the temporary file describes itself completely, so the frames
@@ -473,7 +453,30 @@ struct Writer::Impl {
     }
     h5::writeAttr(file.get(), layout::kFormatVersionAttr, uint64_t{1}, filename);
     h5::writeAttr(file.get(), layout::kProducerAttr, std::string("podml " PODML_VERSION_STRING), filename);
-    h5::writeAttr(file.get(), layout::kDataModelsAttr, json::dump(all), filename);
+    writeDefinitions(json::dump(all));
+  }
+
+  // The definitions are a byte dataset rewritten whole: they grow as new types appear.
+  void writeDefinitions(const std::string& text) {
+    const std::string path = std::string("/") + layout::kDataModels;
+    if (!definitions.valid()) {
+      hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = 65536;
+      Hid space = h5::checkId(H5Screate_simple(1, &dims, &maxdims), "cannot create dataspace", filename, path);
+      Hid dcpl = h5::checkId(H5Pcreate(H5P_DATASET_CREATE), "cannot create property list", filename, path);
+      H5Pset_chunk(dcpl.get(), 1, &chunk);
+      definitions = h5::checkId(H5Dcreate2(file.get(), layout::kDataModels, H5T_NATIVE_UINT8, space.get(), H5P_DEFAULT,
+                                           dcpl.get(), H5P_DEFAULT),
+                                "cannot create dataset", filename, path);
+    }
+    const hsize_t n = text.size();
+    h5::check(H5Dset_extent(definitions.get(), &n), "cannot extend dataset", filename, path);
+    if (n == 0) {
+      return;
+    }
+    Hid fspace = h5::checkId(H5Dget_space(definitions.get()), "cannot get dataspace", filename, path);
+    Hid mspace = h5::checkId(H5Screate_simple(1, &n, nullptr), "cannot create dataspace", filename, path);
+    h5::check(H5Dwrite(definitions.get(), H5T_NATIVE_UINT8, mspace.get(), fspace.get(), H5P_DEFAULT, text.data()),
+              "cannot write data model definitions", filename, path);
   }
 };
 
@@ -525,7 +528,13 @@ void Writer::writeFrame(const Frame& frame, const std::string& category, const s
       im.appendAbsent(s);
     }
   }
-  cat.parameterBuffer.push_back(detail::parametersToJson(frame.getParameters()));
+  const std::string params = detail::parametersToJson(frame.getParameters());
+  Column& bytes = cat.parameters->buffer();
+  const std::size_t at = bytes.size();
+  bytes.resize(at + params.size());
+  std::memcpy(bytes.data<uint8_t>() + at, params.data(), params.size());
+  cat.parameterBytes += params.size();
+  cat.parameterOffsets->buffer().push_back<uint64_t>(cat.parameterBytes);
   ++cat.entries;
   if (++cat.buffered >= std::max<std::size_t>(1, im.options.flushEvents)) {
     im.flush(cat, category);
@@ -542,6 +551,7 @@ void Writer::finish() {
   }
   im.writeRootAttributes();
   im.categories.clear();
+  im.definitions = Hid(); // every object closed before the file, so closing it writes everything
   h5::check(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), "cannot flush", im.filename);
   im.file = Hid();
   im.finished = true;

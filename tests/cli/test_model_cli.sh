@@ -72,7 +72,8 @@ z = 0.5 * hits["x"][:] - 0.25 * hits["energy"][:] + 0.1
 assert np.allclose(scores["value"][:], 1 / (1 + np.exp(-z)), atol=1e-6)
 assert (scores["algorithmType"][:] == 3).all()
 import json
-meta = json.loads(f["metadata/parameters"][0])
+o = f["metadata/parameters_offsets"]
+meta = json.loads(bytes(f["metadata/parameters"][o[0]:o[1]]))
 assert meta["string"]["HitScores__ParameterNames"] == ["score"]
 PY
 check "infer one shard" 0 "in 2 events" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/shard.h5" --shard 1/2

@@ -196,11 +196,13 @@ void setStringAttr(hid_t loc, const char* name, const std::string& value) {
     H5Adelete(loc, name);
   }
   const hid_t space = H5Screate(H5S_SCALAR);
+  // Fixed length, as podml writes them (podml refuses variable-length strings).
   const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
   const hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  const char* p = value.c_str();
-  H5Awrite(a, type, &p);
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  H5Awrite(a, type, padded.data());
   H5Aclose(a);
   H5Tclose(type);
   H5Sclose(space);
@@ -284,10 +286,11 @@ TEST(Failures, CorruptBytesNeverCrash) {
   // file; it never crashes or throws anything else. Flips in metadata must be
   // caught: count them so this cannot pass without detecting any.
   //
-  // Known exception (fuzz/known-hdf5-crashers/README.md): HDF5 1.10 does not
-  // validate its global heap collections ("GCOL", where variable-length strings
-  // live), and crashes or loops on a damaged one. podml cannot check them
-  // before HDF5 reads them, so flips inside them are skipped here, and counted.
+  // HDF5 1.10 does not validate its global heap collections ("GCOL", where
+  // variable-length data lives) and crashes or loops on a damaged one
+  // (fuzz/known-hdf5-crashers/README.md). podml files therefore hold no
+  // variable-length data: the sample must have no global heap, and every byte
+  // is flipped.
   const auto src = sampleCopy("corrupt-src.h5");
   const auto bytes = slurp(src);
   std::vector<std::pair<std::size_t, std::size_t>> heaps; // [begin, end) of each global heap collection
@@ -298,7 +301,7 @@ TEST(Failures, CorruptBytesNeverCrash) {
       heaps.emplace_back(i, i + static_cast<std::size_t>(size));
     }
   }
-  ASSERT_FALSE(heaps.empty()) << "the sample has variable-length strings, so global heaps";
+  ASSERT_TRUE(heaps.empty()) << "podml files must not contain variable-length data (global heaps)";
   const std::size_t step = std::max<std::size_t>(1, bytes.size() / 400);
   std::size_t detected = 0, unnoticed = 0, skipped = 0;
   for (std::size_t off = 0; off < bytes.size(); off += step) {
@@ -351,15 +354,15 @@ TEST(Failures, VersionWithoutDefinitions) {
 TEST(Failures, BadDefinitions) {
   const auto notJson = sampleCopy("definitions-not-json.h5");
   {
-    H5File h(notJson);
-    setStringAttr(h.id, "podml_datamodels", "{\"testdm\": ");
+    const std::string text = "{\"testdm\": ";
+    replaceDataset(notJson, "podml_datamodels", H5T_NATIVE_UINT8, {text.size()}, text.data());
   }
   expectError([&] { podml::io::Reader r({notJson}); }, notJson, {"cannot read data model definitions"});
   // Deep nesting must not exhaust the stack of a recursive parser.
   const auto deep = sampleCopy("definitions-deep.h5");
   {
-    H5File h(deep);
-    setStringAttr(h.id, "podml_datamodels", std::string(200000, '[') + std::string(200000, ']'));
+    const std::string text = std::string(200000, '[') + std::string(200000, ']');
+    replaceDataset(deep, "podml_datamodels", H5T_NATIVE_UINT8, {text.size()}, text.data());
   }
   expectError([&] { podml::io::Reader r({deep}); }, deep, {"cannot read data model definitions"});
   const auto wrongKind = sampleCopy("version-not-integer.h5");

@@ -53,27 +53,37 @@ def entry_values(g, owner, path, i):
     return [g[path][first + b:first + e] for b, e in zip(begins, ends)]
 
 
+def text(value):
+    """podml stores string attributes as fixed-length UTF-8 (no HDF5 global heap): h5py gives bytes."""
+    return value.decode("utf-8") if isinstance(value, (bytes, np.bytes_)) else value
+
+
+def parameters(group, i):
+    """Entry i's parameters: JSON bytes between parameters_offsets[i] and [i+1]."""
+    o = group["parameters_offsets"]
+    return json.loads(bytes(group["parameters"][o[i]:o[i + 1]]).decode("utf-8"))
+
+
 def test_root_attributes(h5):
     assert h5.attrs["podml_format_version"] == 1
-    assert h5.attrs["podml_producer"].startswith("podml ")
-    models = json.loads(h5.attrs["podml_datamodels"])
+    assert text(h5.attrs["podml_producer"]).startswith("podml ")
+    models = json.loads(bytes(h5["podml_datamodels"][:]).decode("utf-8"))
     assert models["testdm"]["name"] == "testdm"
     assert models["testdm"]["schema_version"] == 3
     assert "ExampleHit" in models["testdm"]["datatypes"]
 
 
 def test_categories_and_entries(h5, expected):
-    assert sorted(h5.keys()) == ["events", "runs"]
+    assert sorted(h5.keys()) == ["events", "podml_datamodels", "runs"]
     assert h5["events"].attrs["entries"] == len(expected["events"]) == 4
     assert h5["runs"].attrs["entries"] == 1
 
 
 def test_parameters_are_json_per_entry(h5, expected):
     for category in ("events", "runs"):
-        ds = h5[category]["parameters"]
-        assert ds.shape == (len(expected[category]),)
+        assert h5[category]["parameters_offsets"].shape == (len(expected[category]) + 1,)
         for i, entry in enumerate(expected[category]):
-            stored = json.loads(ds[i])
+            stored = parameters(h5[category], i)
             want = {"int": {}, "float": {}, "double": {}, "string": {}}
             want.update(entry["parameters"])
             assert stored == want
@@ -84,17 +94,17 @@ def test_collection_attributes(h5, expected):
     for entry in expected["events"]:
         for name, coll in entry["collections"].items():
             ids[name] = coll["collection_id"]
-    assert sorted(k for k in h5["events"].keys() if k != "parameters") == sorted(ids)
+    assert sorted(k for k in h5["events"].keys() if k not in ("parameters", "parameters_offsets")) == sorted(ids)
     for name, cid in ids.items():
         a = h5["events"][name].attrs
         assert a["collection_id"] == cid
-        assert a["datamodel"] == "testdm"
+        assert text(a["datamodel"]) == "testdm"
         assert a["schema_version"] == 3
         assert a["subset"] == (1 if name == "ClusterRefs" else 0)
-        assert len(a["type_hash"]) == 16
-    assert h5["events/Hits"].attrs["type"] == "ExampleHit"
-    assert h5["events/Hits"].attrs["collection_type"] == "ExampleHitCollection"
-    assert h5["events/ClusterRefs"].attrs["type"] == "ex::Cluster"
+        assert len(text(a["type_hash"])) == 16
+    assert text(h5["events/Hits"].attrs["type"]) == "ExampleHit"
+    assert text(h5["events/Hits"].attrs["collection_type"]) == "ExampleHitCollection"
+    assert text(h5["events/ClusterRefs"].attrs["type"]) == "ex::Cluster"
 
 
 def test_present_and_offsets(h5, expected):
@@ -196,7 +206,7 @@ def test_inspect_matches_datasets(h5, inspected):
         assert h5[cat["name"]].attrs["entries"] == cat["entries"]
         for coll in cat["collections"]:
             g = h5[cat["name"]][coll["name"]]
-            assert g.attrs["type"] == coll["type"] and g.attrs["collection_id"] == coll["collection_id"]
+            assert text(g.attrs["type"]) == coll["type"] and g.attrs["collection_id"] == coll["collection_id"]
             assert g["offsets"][-1] == coll["objects"]
             names = {"present", "offsets"}
             if coll["subset"]:
