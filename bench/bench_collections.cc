@@ -10,6 +10,8 @@
 ///
 /// Usage: podml-bench-collections [--n N] [--reps R]
 
+#include "BenchCommon.h"
+
 #include "edm4hep/ReconstructedParticleCollection.h"
 
 #include <malloc.h>
@@ -37,6 +39,10 @@
 #endif
 
 namespace {
+
+using podml::bench::cpuModel;
+using podml::bench::fmt;
+using podml::bench::loadAverage;
 
 // ---------------------------------------------------------------------------
 // Measurement helpers
@@ -511,31 +517,6 @@ struct Row {
   std::string target;           // empty: informative
   std::optional<bool> pass;
 };
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string cpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-std::string loadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 [[noreturn]] void usage(const char* argv0, const std::string& why) {
   std::fprintf(stderr, "podml-bench-collections: error: %s\nusage: %s [--n N] [--reps R]\n", why.c_str(), argv0);

@@ -21,6 +21,8 @@
 /// Usage: podml-bench-io [--events N] [--reps R] [--compression-events N] [--dir D]
 ///                        [--no-compression] [--no-chunks] [--keep] [--python P] [--script S]
 
+#include "BenchCommon.h"
+
 #include "edm4hep/MCParticleCollection.h"
 #include "edm4hep/RecoMCParticleLinkCollection.h"
 #include "edm4hep/ReconstructedParticleCollection.h"
@@ -61,6 +63,10 @@
 #endif
 
 namespace {
+
+using podml::bench::cpuModel;
+using podml::bench::fmt;
+using podml::bench::loadAverage;
 
 using Clock = std::chrono::steady_clock;
 using podml::io::Compression;
@@ -446,31 +452,6 @@ std::string filtersOf(const std::string& path) {
 // ---------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-std::string cpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-std::string loadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
 
 double mbps(uint64_t bytes, double s) { return static_cast<double>(bytes) / 1e6 / s; }
 

@@ -24,6 +24,8 @@
 ///   --objects M   objects scored per timed repetition of (a), (b), (d) (default 200000)
 ///   --n N         only this N (repeatable; default 1 10 100 1000 100000)
 
+#include "BenchCommon.h"
+
 #include "MlpBuilder.h"
 
 #include "edm4hep/DatamodelDefinition.h"
@@ -59,6 +61,10 @@
 
 namespace {
 
+using podml::bench::cpuModel;
+using podml::bench::fmt;
+using podml::bench::loadAverage;
+
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kCollection = "ReconstructedParticles";
@@ -66,34 +72,9 @@ constexpr std::array<const char*, 8> kMembers = {"energy", "momentum.x", "moment
                                                  "mass",   "charge",     "referencePoint.x", "referencePoint.y"};
 constexpr int64_t kFeatures = 8;
 
-std::string cpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      return colon == std::string::npos ? line : line.substr(colon + 2);
-    }
-  }
-  return "unknown";
-}
-
-std::string loadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
 [[noreturn]] void usage(const char* argv0, const std::string& why) {
   std::fprintf(stderr, "podml-bench-onnx: error: %s\nusage: %s [--reps R] [--objects M] [--n N]...\n", why.c_str(), argv0);
   std::exit(2);
-}
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
 }
 
 /// One event: N reconstructed particles with physics-like values.

@@ -2,27 +2,9 @@
 # CLI tests of `podml generate`: output, messages and exit codes
 # (0 ok, 1 bad data, 2 bad usage), determinism and rewrite-only-if-changed.
 set -u
+source "$(dirname "$0")/check.sh"
 PODML=$1
 SRC=$2
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-pass=0
-fail=0
-
-check() { # name, expected rc, regex expected in combined output, command...
-  local name=$1 want=$2 regex=$3
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -eq $want ]] && grep -qE -- "$regex" <<<"$out"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL: $name (rc $rc, want $want; output: $out)"
-  fi
-}
-
 check "help lists generate" 0 "generate" "$PODML" --help
 check "generate help has an example" 0 "Example" "$PODML" generate --help
 check "no subcommand is bad usage" 2 "subcommand" "$PODML"
@@ -54,5 +36,4 @@ check "quiet prints nothing" 0 "^$" "$PODML" generate "$SRC/datamodel/testdm.yam
 check "extension with upstream" 0 "generated data model 'extension'" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext" --upstream-edm "testdm:$SRC/datamodel/testdm.yaml"
 check "extension without its upstream fails clearly" 1 "is not a builtin type, another component or one from the upstream EDM \\(.*extension.yaml:13\\)" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext2"
 
-echo "cli: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish "cli"

@@ -3,28 +3,10 @@
 # podml-write-sample), --json, chains and globs, messages and exit codes
 # (0 ok, 1 bad data, 2 bad usage).
 set -u
+source "$(dirname "$0")/check.sh"
 PODML=$1
 SAMPLE=$2
 PYTHON=/usr/bin/python3
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-pass=0
-fail=0
-
-check() { # name, expected rc, regex expected in combined output, command...
-  local name=$1 want=$2 regex=$3
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -eq $want ]] && grep -qE -- "$regex" <<<"$out"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL: $name (rc $rc, want $want; output: $out)"
-  fi
-}
-
 [[ -f $SAMPLE ]] || { echo "FAIL: sample file '$SAMPLE' is missing (run the io_write_sample test first)"; exit 1; }
 
 check "help lists inspect" 0 "inspect" "$PODML" --help
@@ -83,5 +65,4 @@ check "no arguments" 2 "subcommand" "$PODML"
 check "inspect without files" 2 "files is required" "$PODML" inspect
 check "unknown option" 2 "" "$PODML" inspect "$SAMPLE" --frobnicate
 
-echo "cli inspect: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish "cli inspect"

@@ -2,28 +2,11 @@
 # CLI tests of `podml card attach`, `podml check` and `podml inspect MODEL.onnx`:
 # output, messages and exit codes (0 ok, 1 bad data or model, 2 bad usage).
 set -u
+source "$(dirname "$0")/check.sh"
 PODML=$1
 WRITE_MODELS=$2
 SAMPLE=$3
 CARD=$4
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-pass=0
-fail=0
-check() { # name, expected rc, regex expected in combined output, command...
-  local name=$1 want=$2 regex=$3
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -eq $want ]] && grep -qE -- "$regex" <<<"$out"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL: $name (rc $rc, want $want; output: $out)"
-  fi
-}
-
 "$WRITE_MODELS" "$WORK" || { echo "cannot write test models"; exit 1; }
 check "inspect a model without card" 0 "card: none" "$PODML" inspect "$WORK/linear.onnx"
 check "check needs a card" 1 "has no podml card" "$PODML" check "$WORK/linear.onnx" "$SAMPLE"
@@ -87,5 +70,4 @@ check "unknown card version" 1 "card version 9 is not supported" "$PODML" card a
 check "card without subcommand is bad usage" 2 "" "$PODML" card
 check "check with missing arguments is bad usage" 2 "" "$PODML" check "$WORK/carded.onnx"
 
-echo "model cli: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish "model cli"
