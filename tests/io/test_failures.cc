@@ -741,3 +741,32 @@ TEST(Failures, FuzzRegressions) {
   }
   EXPECT_GT(n, 0u);
 }
+
+TEST(Failures, ColumnReadsTouchOnlyTheRequestedDatasets) {
+  // Delete every dataset of Hits but `energy` and `offsets`: a bulk read of energy
+  // still works (it reads nothing else), a frame read names what is missing.
+  const auto f = sampleCopy("only-energy.h5");
+  {
+    H5File h(f);
+    const hid_t g = H5Gopen2(h.id, "events/Hits", H5P_DEFAULT);
+    std::vector<std::string> names;
+    H5Literate(
+        g, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+        [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+          return 0;
+        },
+        &names);
+    for (const auto& n : names) {
+      if (n != "energy" && n != "offsets" && n != "present") {
+        H5Ldelete(g, n.c_str(), H5P_DEFAULT);
+      }
+    }
+    H5Gclose(g);
+  }
+  podml::io::Reader r({f});
+  const auto batch = r.readColumns("events", "Hits", {"energy"});
+  EXPECT_EQ(batch.columns.at(0).size(), batch.offsets.back());
+  EXPECT_GT(batch.columns.at(0).size(), 0u);
+  expectError([&] { (void)r.readFrame("events", 0, {"Hits"}); }, f, {"missing"});
+}
