@@ -45,6 +45,9 @@ podml::onnx::Tensor readTensor(const std::filesystem::path& file) {
   }
   const std::size_t bytes = out.size() * podml::dtypeSize(out.dtype);
   out.data.resize(bytes);
+  if (bytes == 0) {
+    return out; // e.g. an empty list of axes
+  }
   if (!t.raw_data().empty()) {
     if (t.raw_data().size() != bytes) {
       throw std::runtime_error("raw data size mismatch in " + file.string());
