@@ -47,6 +47,9 @@ void expectSameCollection(const podml::CollectionBase& a, const podml::Collectio
         const auto na = ea.data<uint32_t>()[i] - ba.data<uint32_t>()[i];
         const auto nb = eb.data<uint32_t>()[i] - bb.data<uint32_t>()[i];
         ASSERT_EQ(na, nb) << name << "." << v.name << " object " << i;
+        if (na == 0) {
+          continue;
+        }
         EXPECT_EQ(0, std::memcmp(static_cast<const std::byte*>(ca[k].rawData()) + ba.data<uint32_t>()[i] * row,
                                  static_cast<const std::byte*>(cb[k].rawData()) + bb.data<uint32_t>()[i] * row, na * row))
             << name << "." << def.columns[k].path << " object " << i;
