@@ -427,7 +427,7 @@ struct Writer::Impl {
     }
   }
 
-  void flush(CategorySink& cat, const std::string& catName) {
+  void flush(CategorySink& cat) {
     for (auto& [name, s] : cat.collections) {
       for (Sink* sink : s.all()) {
         if (sink != nullptr) {
@@ -537,7 +537,7 @@ void Writer::writeFrame(const Frame& frame, const std::string& category, const s
   cat.parameterOffsets->buffer().push_back<uint64_t>(cat.parameterBytes);
   ++cat.entries;
   if (++cat.buffered >= std::max<std::size_t>(1, im.options.flushEvents)) {
-    im.flush(cat, category);
+    im.flush(cat);
   }
 }
 
@@ -547,7 +547,7 @@ void Writer::finish() {
     return;
   }
   for (auto& [name, cat] : im.categories) {
-    im.flush(cat, name);
+    im.flush(cat);
   }
   im.writeRootAttributes();
   im.categories.clear();
