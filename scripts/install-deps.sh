@@ -12,7 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest
-  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx python3-torch
 )
 
 missing=()
