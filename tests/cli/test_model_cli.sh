@@ -34,6 +34,8 @@ card = {"podml_card": 1, "datamodel": {"name": "testdm", "schema_version": 3},
         "outputs": [{"name": "score", "dtype": "float32", "shape": ["N", 1]}]}
 json.dump(card, open(sys.argv[2], "w"))
 PY
+sed 's/MeV/GeV/' "$WORK/mev.json" > "$WORK/mev-fixed.json"
+check "attach a card without targets" 0 "attached" "$PODML" card attach "$WORK/linear.onnx" "$WORK/mev-fixed.json" -o "$WORK/mev-fixed.onnx"
 check "attach a card with a wrong unit" 0 "attached" "$PODML" card attach "$WORK/linear.onnx" "$WORK/mev.json" -o "$WORK/mev.onnx"
 check "check names input, member, expected and found" 1 "input 'features', member 'energy': the model expects float64 \[MeV\], the data has float64 \[GeV\]" \
   "$PODML" check "$WORK/mev.onnx" "$SAMPLE"
@@ -59,6 +61,14 @@ o = f["metadata/parameters_offsets"]
 meta = json.loads(bytes(f["metadata/parameters"][o[0]:o[1]]))
 assert meta["string"]["HitScores__ParameterNames"] == ["score"]
 PY
+cp "$SAMPLE" "$WORK/chain-a.h5"
+cp "$SAMPLE" "$WORK/chain-b.h5"
+check "infer over a glob of files" 0 "scored 28 objects in 8 events" \
+  "$PODML" infer "$WORK/carded.onnx" "$WORK/chain-*.h5" -o "$WORK/chain-scored.h5"
+check "the chained output has every entry" 0 "'events': 8 entries" "$PODML" inspect "$WORK/chain-scored.h5"
+check "a card without targets writes no new collection" 0 "scored 14 objects" \
+  "$PODML" infer "$WORK/mev-fixed.onnx" "$SAMPLE" -o "$WORK/no-target.h5"
+check "no score collection without a target" 0 "" bash -c "! '$PODML' inspect '$WORK/no-target.h5' | grep -q HitScores"
 check "infer one shard" 0 "in 2 events" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/shard.h5" --shard 1/2
 check "a bad shard is bad usage" 2 "cannot take shard 2 of 2" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/x.h5" --shard 2/2
 check "infer without a card" 1 "has no podml card" "$PODML" infer "$WORK/linear.onnx" "$SAMPLE" -o "$WORK/y.h5"
