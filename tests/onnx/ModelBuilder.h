@@ -4,6 +4,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -98,6 +99,125 @@ inline void writeDoubleScale(const std::string& path) {
   mul->add_input("two");
   mul->add_output("y");
   save(m, path);
+}
+
+/// score = sigmoid(features @ W + b) with the declared shapes given: features
+/// `inputDims` float (last axis = w.size()), score `outputDims` float. For graphs
+/// with a fixed first axis and the like.
+inline void writeLinearSigmoidShaped(const std::string& path, const std::vector<float>& w, float b,
+                                     const std::vector<std::string>& inputDims, const std::vector<std::string>& outputDims) {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("linear_sigmoid_shaped");
+  const auto k = static_cast<int64_t>(w.size());
+  addTensorInfo(g->add_input(), "features", ::onnx::TensorProto::FLOAT, inputDims);
+  addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, outputDims);
+  addFloatInitializer(g, "W", {k, 1}, w);
+  addFloatInitializer(g, "B", {1}, {b});
+  auto* mm = g->add_node();
+  mm->set_op_type("MatMul");
+  mm->add_input("features");
+  mm->add_input("W");
+  mm->add_output("z0");
+  auto* add = g->add_node();
+  add->set_op_type("Add");
+  add->add_input("z0");
+  add->add_input("B");
+  add->add_output("z1");
+  auto* sig = g->add_node();
+  sig->set_op_type("Sigmoid");
+  sig->add_input("z1");
+  sig->add_output("score");
+  save(m, path);
+}
+
+/// score = sigmoid(features @ W + extra), features [N, 2] float, extra [N, 1] float,
+/// score [N, 1]: a graph with two inputs.
+inline void writeTwoInputs(const std::string& path) {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("two_inputs");
+  addTensorInfo(g->add_input(), "features", ::onnx::TensorProto::FLOAT, {"N", "2"});
+  addTensorInfo(g->add_input(), "extra", ::onnx::TensorProto::FLOAT, {"N", "1"});
+  addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, {"N", "1"});
+  addFloatInitializer(g, "W", {2, 1}, {1.f, -1.f});
+  auto* mm = g->add_node();
+  mm->set_op_type("MatMul");
+  mm->add_input("features");
+  mm->add_input("W");
+  mm->add_output("z0");
+  auto* add = g->add_node();
+  add->set_op_type("Add");
+  add->add_input("z0");
+  add->add_input("extra");
+  add->add_output("z1");
+  auto* sig = g->add_node();
+  sig->set_op_type("Sigmoid");
+  sig->add_input("z1");
+  sig->add_output("score");
+  save(m, path);
+}
+
+/// score = sigmoid(flatten(features) @ W), features [N, 2, 3] float (rank 3), score [N, 1].
+inline void writeRank3(const std::string& path) {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("rank3");
+  addTensorInfo(g->add_input(), "features", ::onnx::TensorProto::FLOAT, {"N", "2", "3"});
+  addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, {"N", "1"});
+  addFloatInitializer(g, "W", {6, 1}, {1.f, 1.f, 1.f, 1.f, 1.f, 1.f});
+  auto* fl = g->add_node();
+  fl->set_op_type("Flatten");
+  fl->add_input("features");
+  fl->add_output("flat");
+  auto* axis = fl->add_attribute();
+  axis->set_name("axis");
+  axis->set_type(::onnx::AttributeProto::INT);
+  axis->set_i(1);
+  auto* mm = g->add_node();
+  mm->set_op_type("MatMul");
+  mm->add_input("flat");
+  mm->add_input("W");
+  mm->add_output("z0");
+  auto* sig = g->add_node();
+  sig->set_op_type("Sigmoid");
+  sig->add_input("z0");
+  sig->add_output("score");
+  save(m, path);
+}
+
+/// y = float(x), x of ONNX element type `elemType` with shape `dims`, y float of the same shape.
+/// E.g. an int64 [N] input, a float16 input (no podml dtype), or a rank-0 input (dims {}).
+inline void writeCastToFloat(const std::string& path, int elemType, const std::vector<std::string>& dims) {
+  auto m = emptyModel();
+  auto* g = m.mutable_graph();
+  g->set_name("cast_to_float");
+  addTensorInfo(g->add_input(), "x", elemType, dims);
+  addTensorInfo(g->add_output(), "y", ::onnx::TensorProto::FLOAT, dims);
+  auto* cast = g->add_node();
+  cast->set_op_type("Cast");
+  cast->add_input("x");
+  cast->add_output("y");
+  auto* to = cast->add_attribute();
+  to->set_name("to");
+  to->set_type(::onnx::AttributeProto::INT);
+  to->set_i(::onnx::TensorProto::FLOAT);
+  save(m, path);
+}
+
+/// Copies the model `in` to `out` with metadata_props[key] = value (raw text, not
+/// checked), e.g. to store a malformed card.
+inline void writeWithMetadata(const std::string& in, const std::string& out, const std::string& key,
+                              const std::string& value) {
+  ::onnx::ModelProto m;
+  {
+    std::ifstream f(in, std::ios::binary);
+    m.ParseFromIstream(&f);
+  }
+  auto* p = m.add_metadata_props();
+  p->set_key(key);
+  p->set_value(value);
+  save(m, out);
 }
 
 } // namespace testmodels
