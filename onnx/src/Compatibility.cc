@@ -70,6 +70,14 @@ void checkTensor(const std::string& what, DType cardType, const std::vector<Dim>
   if (!cardShape.empty() && cardShape.size() != g.shape.size()) {
     out.push_back(what + ": the graph has rank " + std::to_string(g.shape.size()) + " " + shapeText(g.shape) +
                   ", the card says rank " + std::to_string(cardShape.size()) + " " + shapeText(cardShape));
+    return;
+  }
+  for (std::size_t d = 1; d < cardShape.size(); ++d) {
+    if (std::holds_alternative<int64_t>(cardShape[d]) && std::holds_alternative<int64_t>(g.shape[d]) &&
+        std::get<int64_t>(cardShape[d]) != std::get<int64_t>(g.shape[d])) {
+      out.push_back(what + ": the graph has shape " + shapeText(g.shape) + ", the card says " + shapeText(cardShape));
+      return;
+    }
   }
 }
 
@@ -104,9 +112,40 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
       out.push_back("input '" + g.name + "': the graph needs it but the card does not bind it");
     }
   }
+  for (std::size_t i = 0; i < card.inputs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (card.inputs[i].name == card.inputs[j].name) {
+        out.push_back("input '" + card.inputs[i].name + "': the card binds it twice");
+      }
+    }
+  }
+  for (std::size_t i = 0; i < card.outputs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (card.outputs[i].name == card.outputs[j].name) {
+        out.push_back("output '" + card.outputs[i].name + "': the card describes it twice");
+      }
+    }
+  }
   for (const auto& o : card.outputs) {
     const std::string what = "output '" + o.name + "'";
     const auto* g = find(info.outputs, o.name);
+    if (g != nullptr && o.target) {
+      // Write-back stores one number per scored object into a scalar member.
+      if (g->hasShape && g->shape.size() == 2 && std::holds_alternative<int64_t>(g->shape[1]) &&
+          std::get<int64_t>(g->shape[1]) != 1) {
+        out.push_back(what + ": its target member holds one value per object, the graph gives " +
+                      dimName(g->shape[1]));
+      }
+      if (g->hasShape && g->shape.size() > 2) {
+        out.push_back(what + ": its target member holds one value per object, the graph's output has rank " +
+                      std::to_string(g->shape.size()));
+      }
+      if (!g->dtype || (*g->dtype != DType::Float32 && *g->dtype != DType::Float64 && *g->dtype != DType::Int32 &&
+                        *g->dtype != DType::Int64)) {
+        out.push_back(what + ": element type " + onnxTypeName(g->elementType) +
+                      " cannot be written back (float, double, int32 or int64)");
+      }
+    }
     if (g == nullptr) {
       out.push_back(what + ": the card describes it but the graph has no such output (graph outputs: " +
                     names(info.outputs) + ")");

@@ -245,19 +245,28 @@ struct Session::Impl {
     options = opt;
     info = readModelInfo(modelPath);
     if (info.card) {
-      card = ModelCard::fromJson(*info.card, modelPath + ": metadata_props['" + kCardKey + "']");
+      try {
+        card = ModelCard::fromJson(*info.card, modelPath + ": metadata_props['" + kCardKey + "']");
+      } catch (const DefinitionError& e) {
+        throw ModelError("cannot load model '" + modelPath + "': its card is broken: " + e.what());
+      }
       hasCard = true;
     } else if (opt.binding) {
       card = *opt.binding;
     }
+  }
+
+  // After the checks, so that a model that does not fit reports the mismatches,
+  // not whatever ONNX Runtime finds first.
+  void createSession() {
     Ort::SessionOptions so;
-    so.SetIntraOpNumThreads(opt.intraOpThreads);
-    so.SetInterOpNumThreads(opt.interOpThreads);
+    so.SetIntraOpNumThreads(options.intraOpThreads);
+    so.SetInterOpNumThreads(options.interOpThreads);
     so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
     try {
-      session = std::make_unique<Ort::Session>(env(), modelPath.c_str(), so);
+      session = std::make_unique<Ort::Session>(env(), path.c_str(), so);
     } catch (const Ort::Exception& e) {
-      throw ModelError("cannot load model '" + modelPath + "': " + e.what());
+      throw ModelError("cannot load model '" + path + "': " + e.what());
     }
     for (const auto& t : info.outputs) {
       outputNames.push_back(t.name);
@@ -282,7 +291,7 @@ struct Session::Impl {
     problems.insert(problems.end(), dmProblems.begin(), dmProblems.end());
     if (!problems.empty()) {
       throw ModelError("model '" + path + "' does not fit the data (" + std::to_string(problems.size()) +
-                       " mismatches):" + joinLines(problems));
+                       (problems.size() == 1 ? " mismatch):" : " mismatches):") + joinLines(problems));
     }
     for (const auto& in : card.inputs) {
       BoundInput b;
@@ -456,10 +465,12 @@ Session::Session(const std::string& modelPath, const DataModelDefinition& dataMo
     : m_impl(std::make_unique<Impl>()) {
   m_impl->load(modelPath, options);
   m_impl->bind(dataModel);
+  m_impl->createSession();
 }
 
 Session::Session(const std::string& modelPath, SessionOptions options) : m_impl(std::make_unique<Impl>()) {
   m_impl->load(modelPath, options);
+  m_impl->createSession();
 }
 
 Session::Session(Session&&) noexcept = default;

@@ -126,7 +126,8 @@ void expectMismatches(const std::string& raw, const ModelCard& card, const Lines
     ADD_FAILURE() << "a mismatched card must be refused";
   } catch (const podml::ModelError& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("model '" + carded + "' does not fit the data (" + std::to_string(all.size()) + " mismatches):"),
+    EXPECT_NE(msg.find("model '" + carded + "' does not fit the data (" + std::to_string(all.size()) +
+                       (all.size() == 1 ? " mismatch):" : " mismatches):")),
               std::string::npos)
         << msg;
     for (const auto& l : all) {
@@ -285,13 +286,29 @@ TEST(CardVsGraph, InputFirstAxisMissing) {
 
 TEST(CardVsGraph, SecondAxisDiffersFromMembersWidth) {
   auto card = hitCard(); // two scalar members
-  expectMismatches(linearModel(3), card, {"input 'features': the graph expects 3 values per object, the card's members give 2"},
+  expectMismatches(linearModel(3), card,
+                   {"input 'features': the graph has shape [N, 3], the card says [N, 2]",
+                    "input 'features': the graph expects 3 values per object, the card's members give 2"},
                    {});
   // An array member counts its values: arr is float[4].
   auto arr = everythingCard({member("arr")}, 2);
   arr.completeFrom(dm());
   expectMismatches(linearModel(2), arr,
                    {"input 'features': the graph expects 2 values per object, the card's members give 4"}, {});
+}
+
+TEST(CardVsGraph, DuplicateNamesAndOutputsThatCannotBeWrittenBack) {
+  auto card = hitCard();
+  card.inputs.push_back(card.inputs[0]);
+  const auto lines = podml::onnx::checkCardAgainstGraph(card, podml::onnx::readModelInfo(linearModel(2)));
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "input 'features': the card binds it twice"), lines.end());
+  auto wide = hitCard();
+  wide.outputs[0].shape = {std::string("N"), int64_t{3}};
+  const auto raw = tmp("wide.onnx");
+  testmodels::writeLinearSigmoidShaped(raw, {0.5f, -0.25f}, 0.1f, {"N", "2"}, {"N", "3"});
+  const auto w = podml::onnx::checkCardAgainstGraph(wide, podml::onnx::readModelInfo(raw));
+  EXPECT_NE(std::find(w.begin(), w.end(), "output 'score': its target member holds one value per object, the graph gives 3"),
+            w.end());
 }
 
 TEST(CardVsGraph, Rank1InputWithSeveralMembers) {
