@@ -3,6 +3,7 @@
 #include "H5.h"
 #include "Layout.h"
 #include "Parameters.h"
+#include "Probe.h"
 
 #include "podml/DataModelRegistry.h"
 #include "podml/GenericCollection.h"
@@ -649,11 +650,37 @@ struct Reader::Impl {
   }
 };
 
-Reader::Reader(const std::vector<std::string>& files) : m_impl(std::make_unique<Impl>()) {
+namespace {
+// What the probe child does: everything an open does, every dataset header, and the
+// first and last entry of every category. Cheap, and it decodes the metadata that
+// damaged files crash HDF5 with.
+void walkFile(const std::string& file) {
+  Reader r({file}, ReaderOptions{false});
+  for (const auto& cat : r.getAvailableCategories()) {
+    const auto n = r.getEntries(cat);
+    for (const auto& c : r.collections(cat)) {
+      for (const auto& col : c.columns) {
+        if (col.kind == ColumnKind::Member && n > 0) {
+          (void)r.readColumns(cat, c.name, {col.path}, {0, 1});
+        }
+      }
+    }
+    if (n > 0) {
+      (void)r.readFrame(cat, 0);
+      (void)r.readFrame(cat, n - 1);
+    }
+  }
+}
+} // namespace
+
+Reader::Reader(const std::vector<std::string>& files, ReaderOptions options) : m_impl(std::make_unique<Impl>()) {
   if (files.empty()) {
     throw UsageError("cannot open a reader: no files given");
   }
   for (const auto& f : files) {
+    if (options.probe) {
+      detail::probeInChild(f, [&f] { walkFile(f); });
+    }
     m_impl->open(f);
   }
 }

@@ -53,11 +53,19 @@ struct EntryRange {
   static EntryRange shard(uint64_t entries, uint64_t i, uint64_t n);
 };
 
+/// How a Reader opens files.
+struct ReaderOptions {
+  /// Open each file first in a child process that reads its metadata and first and
+  /// last entries: HDF5 1.10 can crash on a corrupt file, and the probe turns such a
+  /// crash into an IoError. Costs one fork and a few reads per file.
+  bool probe{true};
+};
+
 /// Reads one or several podml files as one chain (podio's Reader interface).
 class Reader {
 public:
   /// Opens `files` in order; throws IoError naming the file for anything unreadable.
-  explicit Reader(const std::vector<std::string>& files);
+  explicit Reader(const std::vector<std::string>& files, ReaderOptions options = {});
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
   Reader(Reader&&) noexcept;
