@@ -11,6 +11,11 @@
 
 namespace podml::io::detail {
 
+namespace {
+// Exit code of a child whose walk threw: anything else but 0 is a crash.
+constexpr int kOrdinaryError = 97;
+} // namespace
+
 void probeInChild(const std::string& file, const std::function<void()>& walk, int timeoutSeconds) {
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -21,7 +26,7 @@ void probeInChild(const std::string& file, const std::function<void()>& walk, in
     try {
       walk();
     } catch (...) {
-      rc = 1; // an ordinary error: the parent's own open will report it
+      rc = kOrdinaryError; // the parent's own open will report it
     }
     ::_exit(rc);
   }
@@ -48,8 +53,8 @@ void probeInChild(const std::string& file, const std::function<void()>& walk, in
     throw IoError("cannot open '" + file + "': HDF5 crashed while reading its metadata (" +
                   std::string(strsignal(WTERMSIG(status))) + "); the file is corrupt");
   }
-  if (WIFEXITED(status) && WEXITSTATUS(status) > 1) {
-    // Sanitizer runtimes report memory errors by exiting with their own code.
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != kOrdinaryError) {
+    // Sanitizer runtimes report memory errors by exiting with their own code (1 for ASan).
     throw IoError("cannot open '" + file + "': HDF5 failed while reading its metadata (exit code " +
                   std::to_string(WEXITSTATUS(status)) + "); the file is corrupt");
   }
