@@ -3,6 +3,7 @@
 #include "podml/Exceptions.h"
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <cstring>
 #include <sys/wait.h>
@@ -16,7 +17,21 @@ namespace {
 constexpr int kOrdinaryError = 97;
 } // namespace
 
+bool singleThreaded() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    ++n;
+  }
+  return n == 1;
+}
+
 void probeInChild(const std::string& file, const std::function<void()>& walk, int timeoutSeconds) {
+  // A child forked while another thread holds HDF5's global lock would wait for it
+  // forever: probe only from a single-threaded process.
+  std::error_code ec;
+  if (!std::filesystem::exists("/proc/self/task", ec) || !singleThreaded()) {
+    return;
+  }
   const pid_t pid = ::fork();
   if (pid < 0) {
     return; // no probe possible: the in-process open is what is left

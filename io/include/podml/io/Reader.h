@@ -57,7 +57,8 @@ struct EntryRange {
 struct ReaderOptions {
   /// Open each file first in a child process that reads its metadata and first and
   /// last entries: HDF5 1.10 can crash on a corrupt file, and the probe turns such a
-  /// crash into an IoError. Costs one fork and a few reads per file.
+  /// crash into an IoError. Costs one fork and a few reads per file. Skipped in a
+  /// process with several threads, where the forked child could inherit a held lock.
   bool probe{true};
 };
 
