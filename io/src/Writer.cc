@@ -1,5 +1,7 @@
 #include "podml/io/Writer.h"
 
+#include "podml/io/Reader.h" // kFormatVersion
+
 #include "H5.h"
 #include "Layout.h"
 #include "Parameters.h"
@@ -199,6 +201,7 @@ struct Writer::Impl {
   bool finished{false};
   std::map<std::string, CategorySink> categories;
   std::map<std::string, std::string> models; // name -> definition JSON
+  bool modelsWritten{false};                  // root attributes and definitions up to date
   Hid definitions;
 
   Impl(const std::string& name, const WriterOptions& opt) : filename(name), options(opt) {
@@ -223,6 +226,7 @@ struct Writer::Impl {
       addModel(*u);
     }
     models[dm.name] = dm.json;
+    modelsWritten = false;
   }
 
   CategorySink& category(const std::string& name) {
@@ -446,14 +450,19 @@ struct Writer::Impl {
     h5::check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush", filename);
   }
 
+  // Rewritten only when a new data model appeared since the last flush.
   void writeRootAttributes() {
+    if (modelsWritten) {
+      return;
+    }
     json::Value all = json::Value::object();
     for (const auto& [name, text] : models) {
       all.set(name, json::parse(text, "data model definition"));
     }
-    h5::writeAttr(file.get(), layout::kFormatVersionAttr, uint64_t{1}, filename);
+    h5::writeAttr(file.get(), layout::kFormatVersionAttr, uint64_t{kFormatVersion}, filename);
     h5::writeAttr(file.get(), layout::kProducerAttr, std::string("podml " PODML_VERSION_STRING), filename);
     writeDefinitions(json::dump(all));
+    modelsWritten = true;
   }
 
   // The definitions are a byte dataset rewritten whole: they grow as new types appear.
