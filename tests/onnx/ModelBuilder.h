@@ -39,6 +39,17 @@ inline void addFloatInitializer(::onnx::GraphProto* g, const std::string& name, 
   }
 }
 
+inline ::onnx::NodeProto* addNode(::onnx::GraphProto* g, const std::string& op, const std::vector<std::string>& inputs,
+                                  const std::string& output) {
+  auto* n = g->add_node();
+  n->set_op_type(op);
+  for (const auto& i : inputs) {
+    n->add_input(i);
+  }
+  n->add_output(output);
+  return n;
+}
+
 inline void save(const ::onnx::ModelProto& m, const std::string& path) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   m.SerializeToOstream(&f);
@@ -54,32 +65,30 @@ inline ::onnx::ModelProto emptyModel() {
   return m;
 }
 
-/// score = sigmoid(features @ W + b), features [N, k] float, score [N, 1].
-inline void writeLinearSigmoid(const std::string& path, const std::vector<float>& w, float b,
-                               const std::string& input = "features", const std::string& output = "score") {
+/// score = sigmoid(features @ W + b) with the declared shapes given: features
+/// `inputDims` float (last axis = w.size()), score `outputDims` float. For graphs
+/// with a fixed first axis and the like.
+inline void writeLinearSigmoidShaped(const std::string& path, const std::vector<float>& w, float b,
+                                     const std::vector<std::string>& inputDims, const std::vector<std::string>& outputDims,
+                                     const std::string& input = "features", const std::string& output = "score") {
   auto m = emptyModel();
   auto* g = m.mutable_graph();
   g->set_name("linear_sigmoid");
   const auto k = static_cast<int64_t>(w.size());
-  addTensorInfo(g->add_input(), input, ::onnx::TensorProto::FLOAT, {"N", std::to_string(k)});
-  addTensorInfo(g->add_output(), output, ::onnx::TensorProto::FLOAT, {"N", "1"});
+  addTensorInfo(g->add_input(), input, ::onnx::TensorProto::FLOAT, inputDims);
+  addTensorInfo(g->add_output(), output, ::onnx::TensorProto::FLOAT, outputDims);
   addFloatInitializer(g, "W", {k, 1}, w);
   addFloatInitializer(g, "B", {1}, {b});
-  auto* mm = g->add_node();
-  mm->set_op_type("MatMul");
-  mm->add_input(input);
-  mm->add_input("W");
-  mm->add_output("z0");
-  auto* add = g->add_node();
-  add->set_op_type("Add");
-  add->add_input("z0");
-  add->add_input("B");
-  add->add_output("z1");
-  auto* sig = g->add_node();
-  sig->set_op_type("Sigmoid");
-  sig->add_input("z1");
-  sig->add_output(output);
+  addNode(g, "MatMul", {input, "W"}, "z0");
+  addNode(g, "Add", {"z0", "B"}, "z1");
+  addNode(g, "Sigmoid", {"z1"}, output);
   save(m, path);
+}
+
+/// score = sigmoid(features @ W + b), features [N, k] float, score [N, 1].
+inline void writeLinearSigmoid(const std::string& path, const std::vector<float>& w, float b,
+                               const std::string& input = "features", const std::string& output = "score") {
+  writeLinearSigmoidShaped(path, w, b, {"N", std::to_string(w.size())}, {"N", "1"}, input, output);
 }
 
 /// out = 2 * x, x [N] double.
@@ -93,41 +102,7 @@ inline void writeDoubleScale(const std::string& path) {
   t->set_name("two");
   t->set_data_type(::onnx::TensorProto::DOUBLE);
   t->add_double_data(2.0);
-  auto* mul = g->add_node();
-  mul->set_op_type("Mul");
-  mul->add_input("x");
-  mul->add_input("two");
-  mul->add_output("y");
-  save(m, path);
-}
-
-/// score = sigmoid(features @ W + b) with the declared shapes given: features
-/// `inputDims` float (last axis = w.size()), score `outputDims` float. For graphs
-/// with a fixed first axis and the like.
-inline void writeLinearSigmoidShaped(const std::string& path, const std::vector<float>& w, float b,
-                                     const std::vector<std::string>& inputDims, const std::vector<std::string>& outputDims) {
-  auto m = emptyModel();
-  auto* g = m.mutable_graph();
-  g->set_name("linear_sigmoid_shaped");
-  const auto k = static_cast<int64_t>(w.size());
-  addTensorInfo(g->add_input(), "features", ::onnx::TensorProto::FLOAT, inputDims);
-  addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, outputDims);
-  addFloatInitializer(g, "W", {k, 1}, w);
-  addFloatInitializer(g, "B", {1}, {b});
-  auto* mm = g->add_node();
-  mm->set_op_type("MatMul");
-  mm->add_input("features");
-  mm->add_input("W");
-  mm->add_output("z0");
-  auto* add = g->add_node();
-  add->set_op_type("Add");
-  add->add_input("z0");
-  add->add_input("B");
-  add->add_output("z1");
-  auto* sig = g->add_node();
-  sig->set_op_type("Sigmoid");
-  sig->add_input("z1");
-  sig->add_output("score");
+  addNode(g, "Mul", {"x", "two"}, "y");
   save(m, path);
 }
 
@@ -141,20 +116,9 @@ inline void writeTwoInputs(const std::string& path) {
   addTensorInfo(g->add_input(), "extra", ::onnx::TensorProto::FLOAT, {"N", "1"});
   addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, {"N", "1"});
   addFloatInitializer(g, "W", {2, 1}, {1.f, -1.f});
-  auto* mm = g->add_node();
-  mm->set_op_type("MatMul");
-  mm->add_input("features");
-  mm->add_input("W");
-  mm->add_output("z0");
-  auto* add = g->add_node();
-  add->set_op_type("Add");
-  add->add_input("z0");
-  add->add_input("extra");
-  add->add_output("z1");
-  auto* sig = g->add_node();
-  sig->set_op_type("Sigmoid");
-  sig->add_input("z1");
-  sig->add_output("score");
+  addNode(g, "MatMul", {"features", "W"}, "z0");
+  addNode(g, "Add", {"z0", "extra"}, "z1");
+  addNode(g, "Sigmoid", {"z1"}, "score");
   save(m, path);
 }
 
@@ -166,23 +130,13 @@ inline void writeRank3(const std::string& path) {
   addTensorInfo(g->add_input(), "features", ::onnx::TensorProto::FLOAT, {"N", "2", "3"});
   addTensorInfo(g->add_output(), "score", ::onnx::TensorProto::FLOAT, {"N", "1"});
   addFloatInitializer(g, "W", {6, 1}, {1.f, 1.f, 1.f, 1.f, 1.f, 1.f});
-  auto* fl = g->add_node();
-  fl->set_op_type("Flatten");
-  fl->add_input("features");
-  fl->add_output("flat");
+  auto* fl = addNode(g, "Flatten", {"features"}, "flat");
   auto* axis = fl->add_attribute();
   axis->set_name("axis");
   axis->set_type(::onnx::AttributeProto::INT);
   axis->set_i(1);
-  auto* mm = g->add_node();
-  mm->set_op_type("MatMul");
-  mm->add_input("flat");
-  mm->add_input("W");
-  mm->add_output("z0");
-  auto* sig = g->add_node();
-  sig->set_op_type("Sigmoid");
-  sig->add_input("z0");
-  sig->add_output("score");
+  addNode(g, "MatMul", {"flat", "W"}, "z0");
+  addNode(g, "Sigmoid", {"z0"}, "score");
   save(m, path);
 }
 
@@ -194,10 +148,7 @@ inline void writeCastToFloat(const std::string& path, int elemType, const std::v
   g->set_name("cast_to_float");
   addTensorInfo(g->add_input(), "x", elemType, dims);
   addTensorInfo(g->add_output(), "y", ::onnx::TensorProto::FLOAT, dims);
-  auto* cast = g->add_node();
-  cast->set_op_type("Cast");
-  cast->add_input("x");
-  cast->add_output("y");
+  auto* cast = addNode(g, "Cast", {"x"}, "y");
   auto* to = cast->add_attribute();
   to->set_name("to");
   to->set_type(::onnx::AttributeProto::INT);
