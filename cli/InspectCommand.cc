@@ -34,30 +34,6 @@ struct PodmlSummary {
   std::vector<CategorySummary> categories;
 };
 
-// Reader::collections() describes the first file that holds a category; a
-// chain's object counts and collections are the sum and union over its files.
-std::vector<io::CollectionInfo> chainCollections(const io::Reader& chain, const std::string& category) {
-  if (chain.files().size() == 1) {
-    return chain.collections(category);
-  }
-  std::vector<io::CollectionInfo> merged;
-  for (const auto& file : chain.files()) {
-    for (auto& c : io::Reader({file}).collections(category)) {
-      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return m.name == c.name; });
-      if (it == merged.end()) {
-        merged.push_back(std::move(c));
-      } else if (it->type != c.type || it->subset != c.subset) {
-        throw IoError("cannot inspect the files as one chain: collection '" + c.name + "' in category '" + category +
-                      "' holds " + c.type + (c.subset ? " references" : "") + " in '" + file + "' but " + it->type +
-                      (it->subset ? " references" : "") + " in an earlier file");
-      } else {
-        it->objects += c.objects;
-      }
-    }
-  }
-  return merged;
-}
-
 PodmlSummary summarizePodml(const std::vector<std::string>& inputs) {
   const auto reader = io::makeReader(inputs);
   PodmlSummary s;
@@ -65,7 +41,7 @@ PodmlSummary summarizePodml(const std::vector<std::string>& inputs) {
   s.formatVersion = reader->formatVersion();
   s.models = reader->dataModels();
   for (const auto& name : reader->getAvailableCategories()) {
-    s.categories.push_back({name, reader->getEntries(name), chainCollections(*reader, name)});
+    s.categories.push_back({name, reader->getEntries(name), reader->collections(name)});
   }
   return s;
 }

@@ -713,6 +713,8 @@ Frame Reader::readNextFrame(const std::string& category) {
 }
 
 std::vector<CollectionInfo> Reader::collections(const std::string& category) const {
+  // Over the whole chain: objects are summed, collections united; a name holding
+  // another type in a later file makes the chain inconsistent.
   std::vector<CollectionInfo> out;
   for (auto& f : m_impl->files) {
     auto it = f.cats.find(category);
@@ -721,6 +723,16 @@ std::vector<CollectionInfo> Reader::collections(const std::string& category) con
     }
     for (auto& c : it->second.colls) {
       m_impl->load(f, it->second, c);
+      auto have = std::find_if(out.begin(), out.end(), [&](const CollectionInfo& i) { return i.name == c.name; });
+      if (have != out.end()) {
+        if (have->type != c.type || have->subset != c.subset) {
+          throw IoError("cannot read the files as one chain: collection '" + c.name + "' in category '" + category +
+                        "' holds " + c.type + (c.subset ? " references" : "") + " in '" + f.name + "' but " +
+                        have->type + (have->subset ? " references" : "") + " in an earlier file");
+        }
+        have->objects += c.offsets.back();
+        continue;
+      }
       CollectionInfo info;
       info.name = c.name;
       info.type = c.type;
@@ -736,7 +748,6 @@ std::vector<CollectionInfo> Reader::collections(const std::string& category) con
       }
       out.push_back(std::move(info));
     }
-    break;
   }
   return out;
 }

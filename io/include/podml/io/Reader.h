@@ -82,7 +82,8 @@ public:
   /// The entry after the last one read with readNextFrame (starting at 0).
   Frame readNextFrame(const std::string& category);
 
-  /// Collections stored in `category` (from the first file that has it).
+  /// Collections stored in `category` over the chain (objects summed); throws IoError
+  /// if a name holds different types in different files.
   std::vector<CollectionInfo> collections(const std::string& category) const;
   /// Data model definitions stored in the files (by name).
   std::vector<std::shared_ptr<const DataModelDefinition>> dataModels() const;
