@@ -11,19 +11,6 @@
 
 namespace podml::gen::detail {
 
-inline std::string extra(const std::map<std::string, std::string>& code, const std::string& key) {
-  auto it = code.find(key);
-  return it == code.end() ? std::string{} : it->second;
-}
-
-inline std::string oneLine(const std::string& text) {
-  std::string s;
-  for (char c : text) {
-    s += c == '\n' ? ' ' : c;
-  }
-  return s;
-}
-
 // Names and column positions of one datatype, computed once.
 struct Shape {
   const Context& ctx;

@@ -6,10 +6,26 @@
 #include "podml/Definition.h"
 #include "podml/gen/Renderer.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 namespace podml::gen::detail {
+
+/// ExtraCode text under `key` (empty if absent).
+inline std::string extra(const std::map<std::string, std::string>& code, const std::string& key) {
+  auto it = code.find(key);
+  return it == code.end() ? std::string{} : it->second;
+}
+
+/// `text` with newlines turned into spaces (for one-line comments).
+inline std::string oneLine(const std::string& text) {
+  std::string s;
+  for (char c : text) {
+    s += c == '\n' ? ' ' : c;
+  }
+  return s;
+}
 
 /// Namespace part of `ns::Name` (empty when there is none).
 std::string nsOf(const std::string& full);

@@ -11,19 +11,6 @@ namespace {
 std::string openNs(const std::string& ns) { return ns.empty() ? "" : "namespace " + ns + " {\n"; }
 std::string closeNs(const std::string& ns) { return ns.empty() ? "" : "} // namespace " + ns + "\n"; }
 
-std::string extra(const std::map<std::string, std::string>& code, const std::string& key) {
-  auto it = code.find(key);
-  return it == code.end() ? std::string{} : it->second;
-}
-
-std::string commentLine(const std::string& text) {
-  std::string s;
-  for (char c : text) {
-    s += c == '\n' ? ' ' : c;
-  }
-  return s;
-}
-
 } // namespace
 
 void renderComponent(const Context& ctx, const ComponentDef& c, FileSet& out) {
@@ -44,12 +31,12 @@ void renderComponent(const Context& ctx, const ComponentDef& c, FileSet& out) {
     h << "\n" << inc << "\n";
   }
   h << "\n" << openNs(ns) << "\n";
-  h << "/// " << (c.description.empty() ? bare : commentLine(c.description)) << "\n";
+  h << "/// " << (c.description.empty() ? bare : oneLine(c.description)) << "\n";
   h << "class " << bare << " {\npublic:\n";
   for (const auto& m : c.members) {
     h << "  " << ctx.cppType(m) << " " << m.name << "{" << m.defaultValue << "};";
     if (!m.description.empty() || !m.unit.empty()) {
-      h << " ///< " << commentLine(m.description) << (m.unit.empty() ? "" : " [" + m.unit + "]");
+      h << " ///< " << oneLine(m.description) << (m.unit.empty() ? "" : " [" + m.unit + "]");
     }
     h << "\n";
   }
