@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <glob.h>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace podml::io {
@@ -86,6 +87,26 @@ struct FileMeta {
 };
 
 std::string where(const std::string& file, const std::string& path) { return " (" + file + ":" + path + ")"; }
+
+// A relation's stored ObjectID halves (`<rel>.index`, `<rel>.collectionID`) read like
+// columns: per object for a one-to-one relation, per target for a one-to-many one.
+std::optional<ColumnDef> relationColumn(const DatatypeDef& def, const std::string& path) {
+  const auto dot = path.rfind('.');
+  if (dot == std::string::npos) {
+    return std::nullopt;
+  }
+  const auto* rel = def.relation(std::string_view(path).substr(0, dot));
+  const std::string half = path.substr(dot);
+  if (rel == nullptr || (half != ".index" && half != ".collectionID")) {
+    return std::nullopt;
+  }
+  ColumnDef cd;
+  cd.path = path;
+  cd.dtype = half == ".index" ? DType::Int32 : DType::UInt32;
+  cd.kind = rel->many ? ColumnKind::VectorValue : ColumnKind::Member;
+  cd.owner = rel->name;
+  return cd;
+}
 
 // No filter podml uses compresses better than this (deflate's limit is about 1032:1,
 // lz4's 255:1), so a dataset claiming more bytes than this many times the size of
@@ -809,8 +830,15 @@ ColumnBatch Reader::readColumns(const std::string& category, const std::string& 
     }
     const uint64_t la = a - (base - n), lb = b - (base - n);
     std::vector<const ColumnDef*> defs;
+    std::vector<ColumnDef> relationDefs;
+    relationDefs.reserve(paths.size()); // defs point into it
     for (const auto& p : paths) {
       const auto* cd = c.def->column(p);
+      if (cd == nullptr) {
+        if (auto rd = relationColumn(*c.def, p)) {
+          cd = &relationDefs.emplace_back(std::move(*rd));
+        }
+      }
       if (cd == nullptr) {
         throw UsageError("cannot read column '" + p + "' of '" + collection + "': " + c.type + " has no such column (" +
                          f.name + ")");

@@ -93,7 +93,10 @@ public:
   const std::vector<std::string>& files() const;
 
   /// Reads `paths` of `collection` in `category` for entries `range` (all if last == 0),
-  /// across files, touching only those datasets.
+  /// across files, touching only those datasets. Besides the columns, a path may name
+  /// the halves of a relation's ObjectIDs, `<relation>.index` (int32) and
+  /// `<relation>.collectionID` (uint32): per object for a one-to-one relation, per
+  /// target for a one-to-many one.
   ColumnBatch readColumns(const std::string& category, const std::string& collection,
                           const std::vector<std::string>& paths, EntryRange range = {});
 

@@ -1,0 +1,85 @@
+#pragma once
+/// \file Dataset.h
+/// Training data from podml files: the spec's feature columns of one collection and
+/// a binary label per object (from a member, or joined through a link), read with
+/// bulk column reads, split into training and validation sets by event, and
+/// streamed in chunks of events so that memory stays bounded.
+
+#include "podml/train/TrainingSpec.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace podml {
+struct DataModelDefinition;
+}
+
+namespace podml::train {
+
+/// Which part of the data.
+enum class Split : uint8_t { Training, Validation };
+
+/// Rows of features and labels, row-major.
+struct Chunk {
+  std::vector<float> features; ///< rows x width
+  std::vector<float> labels;   ///< rows, 0 or 1
+  std::size_t rows() const { return labels.size(); }
+};
+
+/// How a Dataset reads.
+struct DatasetOptions {
+  uint64_t chunkEvents{20000};            ///< events read at once when streaming
+  uint64_t memoryBudgetBytes{2ull << 30}; ///< keep everything in memory if it fits in this
+};
+
+/// Counts of one split.
+struct SplitCounts {
+  uint64_t rows{0};
+  uint64_t positives{0};
+};
+
+/// The training data of a spec over one or several files (read as one chain).
+class Dataset {
+public:
+  /// Opens `files` (globs allowed), checks that the spec's collection, features and
+  /// label exist with numeric types, and counts the rows of each split. Throws
+  /// DefinitionError (spec does not fit the data) or IoError (files).
+  Dataset(const TrainingSpec& spec, const std::vector<std::string>& files, DatasetOptions options = {});
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+  ~Dataset();
+
+  /// Number of input values per object (an array member counts all its elements).
+  std::size_t width() const;
+  /// A name per input value, e.g. `momentum.x` or `covMatrix[3]`.
+  const std::vector<std::string>& featureNames() const;
+  /// Rows and positives of a split.
+  SplitCounts counts(Split split) const;
+  /// Events over all files.
+  uint64_t events() const;
+  /// The files as expanded.
+  const std::vector<std::string>& files() const;
+  /// The stored data model definition that holds the input type.
+  const DataModelDefinition& dataModel() const;
+  /// True if all rows are held in memory (else every pass reads the files again).
+  bool inMemory() const;
+  /// Seconds spent reading files and building rows so far.
+  double readSeconds() const;
+
+  /// Calls `f` for each chunk of `split`. With `shuffleSeed` != 0 the chunk order and
+  /// the rows in each chunk are permuted (deterministically for a given seed).
+  void forEachChunk(Split split, uint64_t shuffleSeed, const std::function<void(const Chunk&)>& f);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// True if event `entry` (over the chain) belongs to the validation split: a hash of
+/// (seed, entry) below `fraction`, so the split does not depend on how events are chunked.
+bool isValidationEvent(uint64_t entry, uint64_t seed, double fraction);
+
+} // namespace podml::train

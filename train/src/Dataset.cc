@@ -1,0 +1,420 @@
+#include "podml/train/Dataset.h"
+
+#include "podml/Definition.h"
+#include "podml/Exceptions.h"
+#include "podml/io/Reader.h"
+
+#include "Random.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <numeric>
+#include <set>
+
+namespace podml::train {
+namespace {
+
+std::string joinFiles(const std::vector<std::string>& files) {
+  std::string s;
+  for (std::size_t i = 0; i < files.size() && i < 3; ++i) {
+    s += (i ? ", " : "") + files[i];
+  }
+  if (files.size() > 3) {
+    s += ", ... (" + std::to_string(files.size()) + " files)";
+  }
+  return s;
+}
+
+bool isNumeric(DType t) { return t != DType::ObjectID; }
+
+// Converts `rows` rows of `width` values of any numeric column into float, at
+// `dst[row * stride + offset + k]`.
+template <typename T>
+void scatterTyped(const T* src, std::size_t rows, uint32_t width, float* dst, std::size_t stride, std::size_t offset) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (uint32_t k = 0; k < width; ++k) {
+      dst[r * stride + offset + k] = static_cast<float>(src[r * width + k]);
+    }
+  }
+}
+
+void scatter(const Column& c, float* dst, std::size_t stride, std::size_t offset) {
+  const std::size_t rows = c.size();
+  const uint32_t w = c.width();
+  switch (c.dtype()) {
+  case DType::Bool: return scatterTyped(c.data<bool>(), rows, w, dst, stride, offset);
+  case DType::Int8: return scatterTyped(c.data<int8_t>(), rows, w, dst, stride, offset);
+  case DType::Int16: return scatterTyped(c.data<int16_t>(), rows, w, dst, stride, offset);
+  case DType::Int32: return scatterTyped(c.data<int32_t>(), rows, w, dst, stride, offset);
+  case DType::Int64: return scatterTyped(c.data<int64_t>(), rows, w, dst, stride, offset);
+  case DType::UInt8: return scatterTyped(c.data<uint8_t>(), rows, w, dst, stride, offset);
+  case DType::UInt16: return scatterTyped(c.data<uint16_t>(), rows, w, dst, stride, offset);
+  case DType::UInt32: return scatterTyped(c.data<uint32_t>(), rows, w, dst, stride, offset);
+  case DType::UInt64: return scatterTyped(c.data<uint64_t>(), rows, w, dst, stride, offset);
+  case DType::Float32: return scatterTyped(c.data<float>(), rows, w, dst, stride, offset);
+  case DType::Float64: return scatterTyped(c.data<double>(), rows, w, dst, stride, offset);
+  case DType::ObjectID: break;
+  }
+  throw UsageError("cannot use a column of ObjectIDs as a feature");
+}
+
+template <typename T>
+void toDoubles(const T* src, std::vector<double>& out) {
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<double>(src[i]);
+  }
+}
+
+// One scalar column as doubles (labels), exact for every integer a PDG code can be.
+std::vector<double> asDoubles(const Column& c) {
+  std::vector<double> out(c.size());
+  switch (c.dtype()) {
+  case DType::Bool: toDoubles(c.data<bool>(), out); break;
+  case DType::Int8: toDoubles(c.data<int8_t>(), out); break;
+  case DType::Int16: toDoubles(c.data<int16_t>(), out); break;
+  case DType::Int32: toDoubles(c.data<int32_t>(), out); break;
+  case DType::Int64: toDoubles(c.data<int64_t>(), out); break;
+  case DType::UInt8: toDoubles(c.data<uint8_t>(), out); break;
+  case DType::UInt16: toDoubles(c.data<uint16_t>(), out); break;
+  case DType::UInt32: toDoubles(c.data<uint32_t>(), out); break;
+  case DType::UInt64: toDoubles(c.data<uint64_t>(), out); break;
+  case DType::Float32: toDoubles(c.data<float>(), out); break;
+  case DType::Float64: toDoubles(c.data<double>(), out); break;
+  case DType::ObjectID: throw UsageError("cannot use a column of ObjectIDs as a label");
+  }
+  return out;
+}
+
+void permuteRows(Chunk& c, std::size_t width, uint64_t seed) {
+  const std::size_t n = c.rows();
+  std::vector<std::size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0);
+  SplitMix64 rng(seed);
+  for (std::size_t i = n; i > 1; --i) {
+    std::swap(perm[i - 1], perm[rng.below(i)]);
+  }
+  Chunk out;
+  out.features.resize(c.features.size());
+  out.labels.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::copy_n(c.features.data() + perm[i] * width, width, out.features.data() + i * width);
+    out.labels[i] = c.labels[perm[i]];
+  }
+  c = std::move(out);
+}
+
+} // namespace
+
+bool isValidationEvent(uint64_t entry, uint64_t seed, double fraction) {
+  const uint64_t h = SplitMix64::mix(seed * 0x9E3779B97F4A7C15ull ^ SplitMix64::mix(entry));
+  return static_cast<double>(h >> 11) * 0x1.0p-53 < fraction;
+}
+
+struct Dataset::Impl {
+  TrainingSpec spec;
+  DatasetOptions options;
+  std::unique_ptr<io::Reader> reader;
+  std::shared_ptr<const DataModelDefinition> dm;
+  io::CollectionInfo input;
+  std::vector<std::string> featurePaths;
+  std::vector<std::string> featureNames;
+  std::size_t width{0};
+  uint64_t events{0};
+
+  // Label through a link: which side of the link points at the input objects.
+  std::string inSide, targetSide;
+  std::map<uint32_t, std::string> targetCollections; // collection ID -> name (of the target type)
+  std::set<double> signal;
+
+  bool inMemory{false};
+  Chunk train, validation;
+  SplitCounts counts[2];
+  double readSeconds{0.0};
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw DefinitionError("training spec does not fit the data: " + why + " (" + spec.source + "; " +
+                          joinFiles(reader->files()) + ")");
+  }
+
+  void resolve() {
+    const auto colls = reader->collections(spec.category);
+    events = reader->getEntries(spec.category);
+    auto find = [&](const std::string& name) -> const io::CollectionInfo* {
+      auto it = std::find_if(colls.begin(), colls.end(), [&](const auto& c) { return c.name == name; });
+      return it == colls.end() ? nullptr : &*it;
+    };
+    const auto* in = find(spec.inputCollection);
+    if (in == nullptr) {
+      std::string names;
+      for (const auto& c : colls) {
+        names += (names.empty() ? "" : ", ") + c.name;
+      }
+      fail("input collection '" + spec.inputCollection + "' is not in category '" + spec.category + "' (it has: " +
+           (names.empty() ? "nothing" : names) + ")");
+    }
+    if (in->type != spec.inputType) {
+      fail("input collection '" + spec.inputCollection + "' holds " + in->type + ", not " + spec.inputType);
+    }
+    if (in->subset) {
+      fail("input collection '" + spec.inputCollection + "' is a subset collection; train on the collection it refers to");
+    }
+    input = *in;
+    for (const auto& m : reader->dataModels()) {
+      if (m->name == in->dataModel) {
+        dm = m;
+      }
+    }
+    const DatatypeDef* type = dm ? dm->datatype(spec.inputType) : nullptr;
+    if (type == nullptr) {
+      fail("the files store no definition of " + spec.inputType);
+    }
+    for (const auto& path : spec.features) {
+      const auto* cd = type->column(path);
+      if (cd == nullptr || cd->kind != ColumnKind::Member) {
+        fail("feature '" + path + "' is not a per-object member of " + spec.inputType);
+      }
+      if (!isNumeric(cd->dtype)) {
+        fail("feature '" + path + "' is not numeric");
+      }
+      featurePaths.push_back(path);
+      const uint32_t w = cd->width();
+      for (uint32_t k = 0; k < w; ++k) {
+        featureNames.push_back(w == 1 && cd->shape.empty() ? path : path + "[" + std::to_string(k) + "]");
+      }
+      width += w;
+    }
+    signal.insert(spec.label.signalValues.begin(), spec.label.signalValues.end());
+    auto checkLabelMember = [&](const DatatypeDef& t, const std::string& typeName) {
+      const auto* cd = t.column(spec.label.member);
+      if (cd == nullptr || cd->kind != ColumnKind::Member || cd->width() != 1 || !isNumeric(cd->dtype)) {
+        fail("label member '" + spec.label.member + "' is not a numeric scalar member of " + typeName);
+      }
+    };
+    if (spec.label.link.empty()) {
+      checkLabelMember(*type, spec.inputType);
+      return;
+    }
+    const auto* link = find(spec.label.link);
+    if (link == nullptr) {
+      fail("label link collection '" + spec.label.link + "' is not in category '" + spec.category + "'");
+    }
+    const auto* linkModel = dm->name == link->dataModel ? dm.get() : nullptr;
+    for (const auto& m : reader->dataModels()) {
+      if (m->name == link->dataModel) {
+        linkModel = m.get();
+      }
+    }
+    const DatatypeDef* linkType = linkModel ? linkModel->datatype(link->type) : nullptr;
+    if (linkType == nullptr || !linkType->isLink) {
+      fail("label link collection '" + spec.label.link + "' holds " + link->type + ", which is not a link");
+    }
+    std::string targetType;
+    if (linkType->linkFrom == spec.inputType) {
+      inSide = "from", targetSide = "to", targetType = linkType->linkTo;
+    } else if (linkType->linkTo == spec.inputType) {
+      inSide = "to", targetSide = "from", targetType = linkType->linkFrom;
+    } else {
+      fail("link " + link->type + " connects " + linkType->linkFrom + " and " + linkType->linkTo + ", not " +
+           spec.inputType);
+    }
+    const DatatypeDef* target = nullptr;
+    for (const auto& m : reader->dataModels()) {
+      if (const auto* t = m->datatype(targetType)) {
+        target = t;
+      }
+    }
+    if (target == nullptr) {
+      fail("the files store no definition of " + targetType);
+    }
+    checkLabelMember(*target, targetType);
+    for (const auto& c : colls) {
+      if (c.type == targetType && !c.subset) {
+        targetCollections[c.collectionID] = c.name;
+      }
+    }
+    if (targetCollections.empty()) {
+      fail("no collection of " + targetType + " (the label's source through '" + spec.label.link + "') is stored");
+    }
+  }
+
+  bool isSignal(double v) const { return signal.empty() ? v != 0.0 : signal.contains(v); }
+
+  // Labels of the rows of `range`: 1, 0, or -1 for "drop".
+  std::vector<float> labels(io::EntryRange range, const io::ColumnBatch& in, const std::vector<double>* ownMember) {
+    const std::size_t rows = in.offsets.back();
+    if (ownMember != nullptr) {
+      std::vector<float> out(rows);
+      for (std::size_t r = 0; r < rows; ++r) {
+        out[r] = isSignal((*ownMember)[r]) ? 1.0f : 0.0f;
+      }
+      return out;
+    }
+    const float unlinked = spec.label.skipUnlinked ? -1.0f : 0.0f;
+    std::vector<float> out(rows, unlinked);
+    auto link = reader->readColumns(spec.category, spec.label.link,
+                                    {inSide + ".index", inSide + ".collectionID", targetSide + ".index",
+                                     targetSide + ".collectionID"},
+                                    range);
+    struct Target {
+      std::vector<double> values;
+      std::vector<uint64_t> offsets;
+    };
+    std::map<uint32_t, Target> targets;
+    const auto* inIdx = link.columns[0].data<int32_t>();
+    const auto* inCid = link.columns[1].data<uint32_t>();
+    const auto* tIdx = link.columns[2].data<int32_t>();
+    const auto* tCid = link.columns[3].data<uint32_t>();
+    const uint64_t nEvents = range.last - range.first;
+    for (uint64_t e = 0; e < nEvents; ++e) {
+      const uint64_t nIn = in.offsets[e + 1] - in.offsets[e];
+      for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
+        if (inCid[l] != input.collectionID || inIdx[l] < 0 || static_cast<uint64_t>(inIdx[l]) >= nIn) {
+          continue; // points at another collection of the input type, or nowhere
+        }
+        auto tc = targetCollections.find(tCid[l]);
+        if (tIdx[l] < 0 || tc == targetCollections.end()) {
+          continue;
+        }
+        auto t = targets.find(tCid[l]);
+        if (t == targets.end()) {
+          auto b = reader->readColumns(spec.category, tc->second, {spec.label.member}, range);
+          t = targets.emplace(tCid[l], Target{asDoubles(b.columns[0]), std::move(b.offsets)}).first;
+        }
+        const auto& tg = t->second;
+        if (static_cast<uint64_t>(tIdx[l]) >= tg.offsets[e + 1] - tg.offsets[e]) {
+          throw IoError("cannot read label: link " + std::to_string(l - link.offsets[e]) + " of entry " +
+                        std::to_string(range.first + e) + " in '" + spec.label.link + "' points past the end of '" +
+                        tc->second + "' (" + joinFiles(reader->files()) + ")");
+        }
+        const double v = tg.values[tg.offsets[e] + static_cast<uint64_t>(tIdx[l])];
+        float& lab = out[in.offsets[e] + static_cast<uint64_t>(inIdx[l])];
+        // Several links to one object: signal if any linked object is.
+        lab = std::max(lab, isSignal(v) ? 1.0f : 0.0f);
+      }
+    }
+    return out;
+  }
+
+  // Reads entries `range` and appends their rows to `train` and `val`.
+  void load(io::EntryRange range, Chunk& tr, Chunk& va) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto paths = featurePaths;
+    const bool ownLabel = spec.label.link.empty();
+    if (ownLabel) {
+      paths.push_back(spec.label.member);
+    }
+    auto batch = reader->readColumns(spec.category, spec.inputCollection, paths, range);
+    const std::size_t rows = batch.offsets.back();
+    std::vector<float> x(rows * width);
+    std::size_t offset = 0;
+    for (std::size_t k = 0; k < featurePaths.size(); ++k) {
+      scatter(batch.columns[k], x.data(), width, offset);
+      offset += batch.columns[k].width();
+    }
+    std::vector<double> own;
+    if (ownLabel) {
+      own = asDoubles(batch.columns.back());
+    }
+    const auto y = labels(range, batch, ownLabel ? &own : nullptr);
+    for (uint64_t e = 0; e < range.last - range.first; ++e) {
+      const bool isVal = isValidationEvent(range.first + e, spec.training.seed, spec.training.validationFraction);
+      Chunk& dst = isVal ? va : tr;
+      auto& cnt = counts[isVal ? 1 : 0];
+      for (uint64_t r = batch.offsets[e]; r < batch.offsets[e + 1]; ++r) {
+        if (y[r] < 0.0f) {
+          continue;
+        }
+        dst.features.insert(dst.features.end(), x.begin() + static_cast<std::ptrdiff_t>(r * width),
+                            x.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
+        dst.labels.push_back(y[r]);
+        cnt.rows += 1;
+        cnt.positives += y[r] > 0.5f ? 1 : 0;
+      }
+    }
+    readSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  std::vector<io::EntryRange> ranges() const {
+    std::vector<io::EntryRange> out;
+    const uint64_t step = std::max<uint64_t>(1, options.chunkEvents);
+    for (uint64_t a = 0; a < events; a += step) {
+      out.push_back({a, std::min(events, a + step)});
+    }
+    return out;
+  }
+};
+
+Dataset::Dataset(const TrainingSpec& spec, const std::vector<std::string>& files, DatasetOptions options)
+    : m_impl(std::make_unique<Impl>()) {
+  auto& im = *m_impl;
+  im.spec = spec;
+  im.options = options;
+  im.reader = io::makeReader(files);
+  im.resolve();
+  // Rough size of everything in memory: features and label per object, twice while
+  // chunks are appended.
+  const uint64_t bytes = im.input.objects * (im.width + 1) * sizeof(float) * 2;
+  im.inMemory = bytes <= options.memoryBudgetBytes;
+  for (const auto& r : im.ranges()) {
+    if (im.inMemory) {
+      im.load(r, im.train, im.validation);
+    } else {
+      Chunk tr, va; // only counted here; streamed again on every pass
+      im.load(r, tr, va);
+    }
+  }
+  if (im.counts[0].rows == 0 || im.counts[1].rows == 0) {
+    im.fail("the " + std::string(im.counts[0].rows == 0 ? "training" : "validation") + " split has no objects (" +
+            std::to_string(im.events) + " events)");
+  }
+}
+
+Dataset::~Dataset() = default;
+
+std::size_t Dataset::width() const { return m_impl->width; }
+const std::vector<std::string>& Dataset::featureNames() const { return m_impl->featureNames; }
+SplitCounts Dataset::counts(Split split) const { return m_impl->counts[split == Split::Training ? 0 : 1]; }
+uint64_t Dataset::events() const { return m_impl->events; }
+const std::vector<std::string>& Dataset::files() const { return m_impl->reader->files(); }
+const DataModelDefinition& Dataset::dataModel() const { return *m_impl->dm; }
+bool Dataset::inMemory() const { return m_impl->inMemory; }
+double Dataset::readSeconds() const { return m_impl->readSeconds; }
+
+void Dataset::forEachChunk(Split split, uint64_t shuffleSeed, const std::function<void(const Chunk&)>& f) {
+  auto& im = *m_impl;
+  if (im.inMemory) {
+    const Chunk& all = split == Split::Training ? im.train : im.validation;
+    if (shuffleSeed == 0) {
+      f(all);
+      return;
+    }
+    Chunk c = all;
+    permuteRows(c, im.width, shuffleSeed);
+    f(c);
+    return;
+  }
+  auto ranges = im.ranges();
+  SplitMix64 rng(shuffleSeed);
+  if (shuffleSeed != 0) {
+    for (std::size_t i = ranges.size(); i > 1; --i) {
+      std::swap(ranges[i - 1], ranges[rng.below(i)]);
+    }
+  }
+  for (const auto& r : ranges) {
+    Chunk tr, va;
+    const SplitCounts before[2] = {im.counts[0], im.counts[1]};
+    im.load(r, tr, va);
+    im.counts[0] = before[0], im.counts[1] = before[1]; // counted once, in the constructor
+    Chunk& c = split == Split::Training ? tr : va;
+    if (c.rows() == 0) {
+      continue;
+    }
+    if (shuffleSeed != 0) {
+      permuteRows(c, im.width, rng.next());
+    }
+    f(c);
+  }
+}
+
+} // namespace podml::train
