@@ -39,10 +39,11 @@ tsan: deps
 
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-train podml_python
 	./build/release/bench/podml-bench-collections
 	./build/release/bench/podml-bench-io --python /usr/bin/python3
 	./build/release/bench/podml-bench-onnx
+	./build/release/bench/podml-bench-train
 
 # The reader's libFuzzer target under ASan+UBSan (clang 14), run for FUZZ_SECONDS;
 # fails on any finding outside the known HDF5 class (fuzz/README.md).

@@ -27,6 +27,13 @@ Runner addCheckCommand(CLI::App& app);
 /// `podml infer MODEL.onnx IN.h5... -o OUT.h5 [--collection NAME] [--shard i/n]`.
 Runner addInferCommand(CLI::App& app);
 
+/// `podml train SPEC.yaml IN.h5... -o MODEL.onnx`: the C++ training route (docs/training.md).
+Runner addTrainCommand(CLI::App& app);
+
+/// `podml toy -n EVENTS -o OUT.h5 [--seed S] [--first-event I]`: the physics toy
+/// dataset (docs/toy-dataset.md). Only in builds with EDM4hep.
+Runner addToyCommand(CLI::App& app);
+
 /// The ONNX part of `podml inspect`: inputs, outputs and the card of a model.
 int inspectModel(const std::string& path, bool asJson);
 

@@ -13,8 +13,8 @@ class Progress {
 public:
   /// A bar for `total` steps named `label`.
   Progress(uint64_t total, std::string label, bool quiet);
-  /// Reports that `done` steps are finished.
-  void update(uint64_t done);
+  /// Reports that `done` steps are finished; `extra` is shown after the ETA (e.g. a loss).
+  void update(uint64_t done, const std::string& extra = {});
   /// Ends the line.
   void done();
 
@@ -25,6 +25,7 @@ private:
   std::chrono::steady_clock::time_point m_start;
   std::chrono::steady_clock::time_point m_last;
   uint64_t m_done{0};
+  std::string m_extra;
 };
 
 } // namespace podml::cli

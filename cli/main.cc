@@ -11,10 +11,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<podml::cli::Runner> runners;
   runners.push_back(podml::cli::addGenerateCommand(app));
+#ifndef PODML_CLI_GENERATOR_ONLY
+  // podml-generate (the in-tree bootstrap generator, cli/generator) stops here.
   runners.push_back(podml::cli::addInspectCommand(app));
   runners.push_back(podml::cli::addCardCommand(app));
   runners.push_back(podml::cli::addCheckCommand(app));
   runners.push_back(podml::cli::addInferCommand(app));
+  runners.push_back(podml::cli::addTrainCommand(app));
+#endif
+#ifdef PODML_CLI_TOY
+  runners.push_back(podml::cli::addToyCommand(app));
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,6 +12,13 @@ work=${3:-$(dirname "$fuzzer")/run}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$work/corpus" "$work/artifacts"
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# The probe helper (podml-probe) inherits these. max_allocation_size_mb: an allocation
+# above 2000 MB is reported by ASan where it happens, which is first in the helper (the
+# same reads run there before they run in-process), so the input becomes an IoError
+# instead of libFuzzer's malloc limit (-malloc_limit_mb, default 2048) firing in-process.
+# A normal build's malloc would fail on most of these sizes, and HDF5 checks for that.
+export ASAN_OPTIONS="max_allocation_size_mb=2000${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+command -v llvm-symbolizer >/dev/null && export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer)}
 # Fork mode keeps going after a finding; -timeout=3: a healthy input takes ~20 ms.
 "$fuzzer" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -timeout=3 \
   -max_total_time="$seconds" -artifact_prefix="$work/artifacts/" \

@@ -38,8 +38,13 @@ void Hid::close() noexcept {
 }
 
 void silenceErrors() {
-  static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  // Per thread: a thread-safe libhdf5 (Debian's) keeps one error stack, with its own
+  // printing switch, per thread.
+  thread_local bool silenced = false;
+  if (!silenced) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    silenced = true;
+  }
 }
 
 namespace {

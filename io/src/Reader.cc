@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 namespace podml::io {
 
@@ -113,6 +114,17 @@ std::optional<ColumnDef> relationColumn(const DatatypeDef& def, const std::strin
 // its file is corrupt, and is reported before podml allocates memory for it.
 constexpr uint64_t kMaxCompressionRatio = 1100;
 
+// Throws IoError if rows [first, first+n) of `width` values each are more than the
+// file can hold, before anything is allocated for them.
+void checkPlausibleRows(const FileMeta& fm, uint64_t first, uint64_t n, uint64_t width, const std::string& path) {
+  const uint64_t limit = fm.bytes * kMaxCompressionRatio + (uint64_t(1) << 20);
+  if (n > limit / std::max<uint64_t>(1, width) / 8) {
+    throw IoError("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + n) + ": " +
+                  std::to_string(n * width) + " values are more than the file (" + std::to_string(fm.bytes) +
+                  " bytes) can hold; it is corrupt" + where(fm.name, path));
+  }
+}
+
 // Reads rows [first, first+n) of a dataset into `out` (resized), checking shape and type.
 void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, Column& out, std::size_t outRow,
               const FileMeta& fm, const std::string& path) {
@@ -136,12 +148,7 @@ void readRows(hid_t ds, uint64_t first, uint64_t n, DType want, uint32_t width, 
     throw IoError("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + n) + ": the dataset has " +
                   std::to_string(dims[0]) + where(file, path));
   }
-  const uint64_t limit = fm.bytes * kMaxCompressionRatio + (uint64_t(1) << 20);
-  if (n > limit / std::max<uint64_t>(1, w) / 8) {
-    throw IoError("cannot read rows " + std::to_string(first) + ".." + std::to_string(first + n) + ": " +
-                  std::to_string(n * w) + " values are more than the file (" + std::to_string(fm.bytes) +
-                  " bytes) can hold; it is corrupt" + where(file, path));
-  }
+  checkPlausibleRows(fm, first, n, w, path);
   Hid type = h5::checkId(H5Dget_type(ds), "cannot get datatype", file, path);
   const DType stored = h5::dtypeOf(type.get(), file, path);
   const DType expect = want == DType::Bool ? DType::UInt8 : want;
@@ -531,6 +538,9 @@ struct Reader::Impl {
     }
     const auto& def = *c.def;
     const uint64_t n = c.offsets[e + 1] - c.offsets[e];
+    // Objects are allocated before their columns are read: a corrupt offset must not
+    // make that allocation fail (a datatype without members stores no row to check).
+    checkPlausibleRows(f, c.offsets[e], n, 1, c.path + "/" + layout::kOffsets);
     coll->setObjectCount(n);
     auto cols = coll->columns();
     for (std::size_t k = 0; k < def.columns.size(); ++k) {
@@ -595,16 +605,26 @@ struct Reader::Impl {
                          "'");
       }
     }
-    std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> read;
+    std::vector<CollMeta*> which;
     for (auto& c : cat.colls) {
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), c.name) == wanted.end()) {
+      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), c.name) != wanted.end()) {
+        which.push_back(&c);
+      }
+    }
+    return readEntry(*f, cat, category, e, which);
+  }
+
+  // Entry `e` of one file's category with the collections `which` (loaded on demand,
+  // in order) and the parameters.
+  Frame readEntry(FileMeta& f, CatMeta& cat, const std::string& category, uint64_t e,
+                  const std::vector<CollMeta*>& which) {
+    std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> read;
+    for (auto* c : which) {
+      load(f, cat, *c);
+      if (c->present[e] == 0) {
         continue;
       }
-      load(*f, cat, c);
-      if (c.present[e] == 0) {
-        continue;
-      }
-      read.emplace_back(c.name, readCollection(*f, cat, c, e));
+      read.emplace_back(c->name, readCollection(f, cat, *c, e));
     }
     std::map<uint32_t, const CollectionBase*> byID;
     for (const auto& [name, coll] : read) {
@@ -619,14 +639,14 @@ struct Reader::Impl {
       try {
         coll->resolveRelations(lookup);
       } catch (const IoError& err) {
-        throw IoError(std::string(err.what()) + " (" + f->name + ":" + category + "/" + name + ", entry " +
+        throw IoError(std::string(err.what()) + " (" + f.name + ":" + category + "/" + name + ", entry " +
                       std::to_string(e) + ")");
       }
     }
     for (auto& [name, coll] : read) {
       frame.put(std::move(coll), name);
     }
-    readParameters(*f, cat, category, e, frame);
+    readParameters(f, cat, category, e, frame);
     return frame;
   }
 
@@ -672,36 +692,145 @@ struct Reader::Impl {
 };
 
 namespace {
-// What the probe child does: everything an open does, every dataset header, and the
-// first and last entry of every category. Cheap, and it decodes the metadata that
-// damaged files crash HDF5 with.
-void walkFile(const std::string& file) {
-  Reader r({file}, ReaderOptions{false});
-  for (const auto& cat : r.getAvailableCategories()) {
-    const auto n = r.getEntries(cat);
-    for (const auto& c : r.collections(cat)) {
-      for (const auto& col : c.columns) {
-        if (col.kind == ColumnKind::Member && n > 0) {
-          (void)r.readColumns(cat, c.name, {col.path}, {0, 1});
+
+volatile std::size_t touchSink; // keeps touch()'s reads from being optimised away
+
+// Touches every value of a frame's collections, so that a sanitizer sees any
+// read of memory the reader did not fill.
+void touch(const Frame& frame) {
+  std::size_t sum = 0;
+  for (const auto& name : frame.getAvailableCollections()) {
+    const auto* coll = frame.get(name);
+    sum += coll->size();
+    for (const auto& col : coll->columns()) {
+      const auto* bytes = static_cast<const unsigned char*>(col.rawData());
+      for (std::size_t i = 0; i < col.sizeBytes(); i += 64) {
+        sum += bytes[i];
+      }
+    }
+    if (!coll->isSubsetCollection()) {
+      for (std::size_t r = 0; r < coll->definition().relations.size(); ++r) {
+        sum += coll->relationIDs(r).size();
+      }
+    }
+  }
+  touchSink = sum;
+}
+
+// Rows per read when the probe reads whole datasets: bounds its memory.
+constexpr uint64_t kProbeSliceRows = uint64_t(1) << 20;
+
+} // namespace
+
+std::string detail::ReaderAccess::walk(Reader& r, Probe depth) {
+  auto& im = *r.m_impl;
+  std::string first;
+  const auto attempt = [&first](const auto& step) {
+    try {
+      step();
+    } catch (const Error& e) {
+      if (first.empty()) {
+        first = e.what();
+      }
+    }
+  };
+  if (depth == Probe::Off) {
+    return first;
+  }
+  for (auto& f : im.files) {
+    for (auto& catEntry : f.cats) {
+      const std::string& category = catEntry.first;
+      CatMeta& cat = catEntry.second;
+      // Each collection on its own: one that cannot be loaded must not keep the probe
+      // from the others, which a caller can still read by name.
+      std::vector<CollMeta*> loaded;
+      for (auto& c : cat.colls) {
+        attempt([&] {
+          im.load(f, cat, c);
+          loaded.push_back(&c);
+        });
+      }
+      const uint64_t n = cat.entries;
+      if (n == 0) {
+        continue;
+      }
+      attempt([&] {
+        Frame parameters;
+        im.readParameters(f, cat, category, 0, parameters);
+      });
+      const auto entry = [&](uint64_t e) {
+        try {
+          touch(im.readEntry(f, cat, category, e, loaded));
+        } catch (const Error& err) {
+          if (first.empty()) {
+            first = err.what();
+          }
+          // One bad collection ends a frame read: read the others one at a time.
+          for (auto* c : loaded) {
+            attempt([&] { touch(im.readEntry(f, cat, category, e, {c})); });
+          }
+        }
+      };
+      // The entry count is only trusted once offsets of that many entries were read
+      // (a damaged count can claim 2^40): otherwise the first and last entry reach all
+      // a reader can reach.
+      const bool countChecked = !loaded.empty() || cat.parameters.valid();
+      if (depth == Probe::Full && countChecked) {
+        for (uint64_t e = 0; e < n; ++e) {
+          entry(e);
+        }
+      } else {
+        entry(0);
+        if (n > 1) {
+          entry(n - 1);
+        }
+      }
+      // Every dataset a collection's definition names, over all rows (Full) or the
+      // rows of entry 0 (Metadata): bulk column reads use other selections of them.
+      for (auto* c : loaded) {
+        std::vector<std::tuple<std::string, DType, uint32_t, const std::vector<uint64_t>*>> datasets;
+        const auto addRelation = [&](const std::string& rel, const std::vector<uint64_t>& offsets) {
+          datasets.emplace_back(layout::relationIndex(rel), DType::Int32, 1, &offsets);
+          datasets.emplace_back(layout::relationCollection(rel), DType::UInt32, 1, &offsets);
+        };
+        if (c->subset) {
+          addRelation(layout::kSubsetName, c->offsets);
+        } else {
+          for (const auto& cd : c->def->columns) {
+            datasets.emplace_back(cd.path, cd.dtype, cd.width(),
+                                  cd.kind == ColumnKind::VectorValue ? &c->ragged.at(cd.owner) : &c->offsets);
+          }
+          for (const auto& rel : c->def->relations) {
+            addRelation(rel.name, rel.many ? c->ragged.at(rel.name) : c->offsets);
+          }
+        }
+        for (const auto& [name, dtype, width, offsets] : datasets) {
+          attempt([&, &name = name, dtype = dtype, width = width, offsets = offsets] {
+            const uint64_t begin = (*offsets)[0];
+            const uint64_t end = depth == Probe::Full ? offsets->back() : (*offsets)[1];
+            checkPlausibleRows(f, begin, end - begin, width, c->path + "/" + name);
+            const hid_t ds = im.dataset(f, *c, name);
+            for (uint64_t row = begin; row < end; row += kProbeSliceRows) {
+              Column slice(dtype == DType::Bool ? DType::UInt8 : dtype, width);
+              readRows(ds, row, std::min(kProbeSliceRows, end - row), dtype, width, slice, 0, f, c->path + "/" + name);
+            }
+          });
         }
       }
     }
-    if (n > 0) {
-      (void)r.readFrame(cat, 0);
-      (void)r.readFrame(cat, n - 1);
-    }
   }
+  return first;
 }
-} // namespace
 
 Reader::Reader(const std::vector<std::string>& files, ReaderOptions options) : m_impl(std::make_unique<Impl>()) {
   if (files.empty()) {
     throw UsageError("cannot open a reader: no files given");
   }
   for (const auto& f : files) {
-    if (options.probe) {
-      detail::probeInChild(f, [&f] { walkFile(f); });
-    }
+    detail::probeFile(f, options.probe, options.probeTimeoutSeconds, [&f, &options] {
+      Reader r({f}, ReaderOptions{Probe::Off});
+      (void)detail::ReaderAccess::walk(r, options.probe);
+    });
     m_impl->open(f);
   }
 }

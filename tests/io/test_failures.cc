@@ -15,13 +15,16 @@
 #include <hdf5.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -785,4 +788,130 @@ TEST(Failures, FilesThatCrashHdf5AreReportedNotFatal) {
     expectError([&] { readEverything(f); }, f, {"cannot"});
   }
   EXPECT_GE(n, 20u);
+}
+
+namespace {
+
+// Reads `file` entirely (as readEverything) with the given probe depth.
+void readEverythingProbed(const std::string& file, podml::io::Probe depth) {
+  podml::io::ReaderOptions options;
+  options.probe = depth;
+  podml::io::Reader r({file}, options);
+  for (const auto& cat : r.getAvailableCategories()) {
+    for (std::size_t i = 0; i < r.getEntries(cat); ++i) {
+      (void)r.readFrame(cat, i);
+    }
+    for (const auto& info : r.collections(cat)) {
+      for (const auto& col : info.columns) {
+        if (r.getEntries(cat) != 0) {
+          (void)r.readColumns(cat, info.name, {col.path});
+        }
+      }
+    }
+  }
+}
+
+std::size_t threadCount() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task")) {
+    ++n;
+  }
+  return n;
+}
+
+// Sets an environment variable for one scope.
+struct ScopedEnv {
+  std::string name;
+  explicit ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name.c_str()); }
+};
+
+// An executable shell script standing in for the probe helper.
+std::string fakeHelper(const std::string& name, const std::string& body) {
+  const auto f = tmpFile(name);
+  {
+    std::ofstream out(f, std::ios::trunc);
+    out << "#!/bin/sh\n" << body << "\n";
+  }
+  fs::permissions(f, fs::perms::owner_all);
+  return f;
+}
+
+} // namespace
+
+TEST(Failures, FilesThatCrashHdf5AreReportedFromAThreadedProcess) {
+  // The probe helper is a separate program started with posix_spawn, so it also runs
+  // in a multi-threaded process (where a fork could inherit a held lock and is not
+  // used). Another thread is alive throughout; the files are read from a second thread.
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread idle([&] {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return done; });
+  });
+  const fs::path dir = PODML_FUZZ_REGRESSIONS_DIR "/../known-hdf5-crashers";
+  std::atomic<std::size_t> n{0};
+  std::thread reader([&] {
+    EXPECT_GE(threadCount(), 3u);
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() != ".h5") {
+        continue;
+      }
+      ++n;
+      const auto f = entry.path().string();
+      for (const auto depth : {podml::io::Probe::Metadata, podml::io::Probe::Full}) {
+        expectError([&] { readEverythingProbed(f, depth); }, f, {"cannot"});
+      }
+    }
+  });
+  reader.join();
+  {
+    std::lock_guard lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  idle.join();
+  EXPECT_GE(n.load(), 20u);
+}
+
+TEST(Failures, FullProbeReadsAGoodFile) {
+  const auto f = sampleCopy("full-probe.h5");
+  EXPECT_NO_THROW(readEverythingProbed(f, podml::io::Probe::Full));
+  EXPECT_NO_THROW(readEverythingProbed(f, podml::io::Probe::Off));
+}
+
+TEST(Failures, ProbeCrashHangAndMissingHelperAreReported) {
+  const auto f = sampleCopy("fake-probe.h5");
+  {
+    // A helper that dies from a signal: the file counts as one that crashes libhdf5.
+    ScopedEnv env("PODML_PROBE", fakeHelper("crashing-probe.sh", "kill -SEGV $$"));
+    expectError([&] { podml::io::Reader r({f}); }, f, {"libhdf5 crashed reading it", "signal 11", "corrupt"});
+  }
+  {
+    // A helper that does not finish within the time limit is killed.
+    ScopedEnv env("PODML_PROBE", fakeHelper("hanging-probe.sh", "exec sleep 30"));
+    podml::io::ReaderOptions options;
+    options.probeTimeoutSeconds = 1;
+    const auto start = std::chrono::steady_clock::now();
+    expectError([&] { podml::io::Reader r({f}, options); }, f, {"did not finish reading it within 1 s"});
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  }
+  {
+    // An ordinary error in the helper is left to the in-process reader.
+    ScopedEnv env("PODML_PROBE", fakeHelper("failing-probe.sh", "echo 'podml-probe: error: whatever' >&2; exit 1"));
+    EXPECT_NO_THROW(readEverythingProbed(f, podml::io::Probe::Metadata));
+  }
+  {
+    // Exit code 1 without the helper's marker is a sanitizer's report, not an error.
+    ScopedEnv env("PODML_PROBE", fakeHelper("asan-probe.sh", "echo 'SUMMARY: AddressSanitizer: SEGV in H5F__accum_read' >&2; exit 1"));
+    expectError([&] { podml::io::Reader r({f}); }, f, {"libhdf5 failed reading it", "exit code 1", "H5F__accum_read"});
+  }
+  {
+    ScopedEnv env("PODML_PROBE", tmpFile("no-such-probe"));
+    expectError<podml::UsageError>([&] { podml::io::Reader r({f}); }, "no-such-probe", {"PODML_PROBE"});
+  }
+  // No probe at all: the helper is not consulted.
+  ScopedEnv env("PODML_PROBE", tmpFile("no-such-probe"));
+  EXPECT_NO_THROW(readEverythingProbed(f, podml::io::Probe::Off));
 }

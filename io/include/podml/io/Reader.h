@@ -53,14 +53,30 @@ struct EntryRange {
   static EntryRange shard(uint64_t entries, uint64_t i, uint64_t n);
 };
 
+/// How much of a file the probe reads in a separate process before the Reader
+/// trusts it in-process (ReaderOptions::probe).
+enum class Probe {
+  Off,      ///< no probe: for files the caller trusts (or already probed)
+  Metadata, ///< open, every collection's offsets, the first and last entry of every category
+  Full,     ///< additionally every entry and every row of every dataset: costs about one full read
+};
+
 /// How a Reader opens files.
 struct ReaderOptions {
-  /// Open each file first in a child process that reads its metadata and first and
-  /// last entries: HDF5 1.10 can crash on a corrupt file, and the probe turns such a
-  /// crash into an IoError. Costs one fork and a few reads per file. Skipped in a
-  /// process with several threads, where the forked child could inherit a held lock.
-  bool probe{true};
+  /// HDF5 1.10 can crash on a corrupt file, so each file is first read by the helper
+  /// program `podml-probe` (a separate process, also from a multi-threaded program); a
+  /// crash or hang there becomes an IoError. `Metadata` costs one process start and a
+  /// few reads per file; `Full` reads the whole file once more but covers every read a
+  /// Reader can make (docs/file-format.md, section 11). Without the helper, a
+  /// single-threaded process probes in a forked child and a multi-threaded one not at all.
+  Probe probe{Probe::Metadata};
+  /// How long the probe may take before the file counts as one HDF5 hangs on.
+  int probeTimeoutSeconds{60};
 };
+
+namespace detail {
+struct ReaderAccess;
+} // namespace detail
 
 /// Reads one or several podml files as one chain (podio's Reader interface).
 class Reader {
@@ -101,6 +117,7 @@ public:
                           const std::vector<std::string>& paths, EntryRange range = {});
 
 private:
+  friend struct detail::ReaderAccess; // the probe's walk (io/src/Probe.h)
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

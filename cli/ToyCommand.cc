@@ -1,0 +1,86 @@
+// `podml toy -n EVENTS -o toy.h5`: writes the physics toy dataset (docs/toy-dataset.md).
+#include "Commands.h"
+
+#include "Progress.h"
+
+#include "podml/toy/ToyDataset.h"
+
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+namespace podml::cli {
+
+Runner addToyCommand(CLI::App& app) {
+  struct Options {
+    uint64_t events{0};
+    std::string output;
+    uint64_t seed{1};
+    uint64_t firstEvent{0};
+    std::string compression{"none"};
+    bool quiet{false};
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "toy", "Write the physics toy dataset: W/Z events in EDM4hep, prompt leptons among hadrons, truth links");
+  cmd->footer("Collections: MCParticles, ReconstructedParticles, Tracks, RecoMCParticleLinks, EventHeader.\n"
+              "Label: the linked MCParticle's PDG is +-11 or +-13 (a prompt lepton). See docs/toy-dataset.md.\n"
+              "Event i depends only on (seed, i): shards with --first-event hold the same events as one run.\n"
+              "Examples:\n"
+              "  podml toy -n 10000 -o toy.h5\n"
+              "  podml toy -n 5000 -o part1.h5 --seed 7 --first-event 5000");
+  // CLI11 converts "-5" to an unsigned integer by wrapping it around: refuse the sign first.
+  const CLI::Validator unsignedNumber(
+      [](const std::string& text) { return text.starts_with('-') ? "Value " + text + " is negative" : std::string(); },
+      "");
+  const CLI::Validator notZero(
+      [](const std::string& text) {
+        return text.find_first_not_of('0') == std::string::npos ? "Value " + text + " is not positive" : std::string();
+      },
+      "");
+  cmd->add_option("-n,--events", opts->events, "number of events (> 0)")
+      ->required()
+      ->check(unsignedNumber)
+      ->check(notZero);
+  cmd->add_option("-o,--output", opts->output, "output podml file")->required();
+  cmd->add_option("--seed", opts->seed, "dataset seed (default 1)")->check(unsignedNumber);
+  cmd->add_option("--first-event", opts->firstEvent, "index of the first event, for shards (default 0)")
+      ->check(unsignedNumber);
+  cmd->add_option("--compression", opts->compression, "column compression: none (default), deflate[:1-9] or lz4");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar and no summary");
+  return [opts, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    if (opts->firstEvent > std::numeric_limits<uint64_t>::max() - opts->events) {
+      std::cerr << "podml: error: --first-event plus -n overflows the event index\n";
+      return 2;
+    }
+    toy::ToyOptions options;
+    options.events = opts->events;
+    options.seed = opts->seed;
+    options.firstEvent = opts->firstEvent;
+    options.compression = opts->compression;
+    Progress progress(opts->events, "events", opts->quiet);
+    const auto summary = toy::writeToyDataset(opts->output, options,
+                                              [&progress](uint64_t done, uint64_t) { progress.update(done); });
+    progress.done();
+    if (!opts->quiet) {
+      const double share = summary.reconstructedParticles > 0
+                               ? 100.0 * static_cast<double>(summary.promptLeptons) /
+                                     static_cast<double>(summary.reconstructedParticles)
+                               : 0.0;
+      std::ostringstream pct;
+      pct << std::fixed << std::setprecision(1) << share;
+      std::cout << "podml: wrote " << summary.events << " toy events (seed " << opts->seed << ", first event "
+                << opts->firstEvent << ") to " << opts->output << ": " << summary.mcParticles << " MC particles, "
+                << summary.reconstructedParticles << " reconstructed particles, " << summary.promptLeptons
+                << " of them prompt leptons (" << pct.str() << "%)\n";
+    }
+    return 0;
+  };
+}
+
+} // namespace podml::cli

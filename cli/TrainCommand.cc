@@ -1,0 +1,92 @@
+// `podml train SPEC.yaml IN.h5... -o MODEL.onnx`: the C++ training route (libtorch),
+// ending in an ONNX model with its model card, checked against ONNX Runtime.
+#include "Commands.h"
+
+#include "Progress.h"
+
+#include "podml/train/Train.h"
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace podml::cli {
+
+Runner addTrainCommand(CLI::App& app) {
+  struct Options {
+    std::string spec, output;
+    std::vector<std::string> inputs;
+    int threads{0};
+    uint64_t chunkEvents{20000};
+    double memoryGiB{2.0};
+    bool quiet{false};
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("train", "Train a binary classifier (MLP, libtorch) on podml files and export it to ONNX");
+  cmd->footer("The spec (YAML, docs/training.md) names the input collection, the feature members, the label,\n"
+              "the network and the training settings. The model is written with its model card and checked:\n"
+              "ONNX Runtime must reproduce libtorch on the validation set within 1e-5.\n"
+              "Examples:\n"
+              "  podml train examples/toy-train.yaml toy.h5 -o lepton-id.onnx\n"
+              "  podml train spec.yaml 'data/run*.h5' -o model.onnx --threads 2");
+  cmd->add_option("spec", opts->spec, "training spec (YAML)")->required();
+  cmd->add_option("inputs", opts->inputs, "podml file(s) or glob(s)")->required();
+  cmd->add_option("-o,--output", opts->output, "ONNX model to write")->required();
+  cmd->add_option("--threads", opts->threads, "libtorch threads (default: all cores)");
+  cmd->add_option("--chunk-events", opts->chunkEvents, "events read at once when the data does not fit in memory")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--memory", opts->memoryGiB, "keep the data in memory up to this many GiB (default 2)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress and no per-epoch lines");
+  return [opts, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    const auto spec = train::TrainingSpec::fromYamlFile(opts->spec);
+    train::TrainOptions to;
+    to.threads = opts->threads;
+    to.dataset.chunkEvents = opts->chunkEvents;
+    to.dataset.memoryBudgetBytes = static_cast<uint64_t>(opts->memoryGiB * double(1ull << 30));
+    std::optional<Progress> bar;
+    to.callbacks.onBatch = [&](const train::BatchProgress& b) {
+      if (!bar) {
+        bar.emplace(b.total, "epoch " + std::to_string(b.epoch) + "/" + std::to_string(spec.training.epochs),
+                    opts->quiet);
+      }
+      char loss[32];
+      std::snprintf(loss, sizeof loss, "loss %.4f", b.loss);
+      bar->update(b.done, loss);
+    };
+    to.callbacks.onEpoch = [&](const train::EpochReport& e) {
+      if (bar) {
+        bar->done();
+        bar.reset();
+      }
+      if (!opts->quiet) {
+        std::printf("epoch %2d/%d  loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.1f s%s\n", e.epoch,
+                    e.epochs, e.trainLoss, e.validationLoss, e.validationAccuracy, e.validationAuc, e.seconds,
+                    e.improved ? "  *" : "");
+        std::fflush(stdout);
+      }
+    };
+    const auto r = train::trainAndExport(spec, opts->inputs, opts->output, to);
+    if (!opts->quiet) {
+      std::printf("wrote %s: best epoch %d of %zu, validation AUC %.4f, accuracy %.4f\n", r.modelPath.c_str(),
+                  r.bestEpoch, r.history.size(), r.validationAuc, r.validationAccuracy);
+      std::printf("data: %llu events, %llu training objects (%llu signal), %llu validation objects (%llu signal)\n",
+                  static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.training.rows),
+                  static_cast<unsigned long long>(r.training.positives),
+                  static_cast<unsigned long long>(r.validation.rows),
+                  static_cast<unsigned long long>(r.validation.positives));
+      std::printf("check: max |ONNX Runtime - libtorch| = %.2e on the validation set (limit %.0e)\n",
+                  r.maxExportDifference, train::kExportTolerance);
+      std::printf("time: %.1f s total, %.1f s reading, %.1f s optimising (%.0f samples/s)\n", r.totalSeconds,
+                  r.readSeconds, r.stepSeconds,
+                  r.stepSeconds > 0 ? static_cast<double>(r.samplesSeen) / r.stepSeconds : 0.0);
+    }
+    return 0;
+  };
+}
+
+} // namespace podml::cli

@@ -1,0 +1,377 @@
+// Model cards (read, attach, check) and Session: podml::onnx as Python sees it.
+// The card steps are those of `podml card attach` and `podml check`
+// (cli/ModelCommands.cc), on the same library calls.
+#include "Bindings.h"
+#include "NumpyViews.h"
+
+#include "podml/Exceptions.h"
+#include "podml/onnx/ModelCard.h"
+#include "podml/onnx/OnnxModel.h"
+#include "podml/onnx/Session.h"
+
+#include <pybind11/stl.h>
+
+#include <cstring>
+
+namespace podml::python {
+
+namespace {
+
+py::object jsonLoads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
+
+// A card from Python: JSON text as it is, anything else (a dict) through json.dumps.
+std::string cardText(py::handle card) {
+  if (py::isinstance<py::str>(card)) {
+    return card.cast<std::string>();
+  }
+  return py::module_::import("json").attr("dumps")(card).cast<std::string>();
+}
+
+py::object shapeList(const std::vector<onnx::Dim>& shape) {
+  py::list l;
+  for (const auto& d : shape) {
+    if (const auto* n = std::get_if<int64_t>(&d)) {
+      l.append(*n);
+    } else {
+      l.append(std::get<std::string>(d));
+    }
+  }
+  return l;
+}
+
+py::list tensorInfos(const std::vector<onnx::TensorInfo>& ts) {
+  py::list l;
+  for (const auto& t : ts) {
+    py::dict d;
+    d["name"] = t.name;
+    d["type"] = onnx::onnxTypeName(t.elementType);
+    d["dtype"] = t.dtype ? py::object(py::str(std::string(dtypeName(*t.dtype)))) : py::object(py::none());
+    d["shape"] = t.hasShape ? shapeList(t.shape) : py::object(py::none());
+    l.append(d);
+  }
+  return l;
+}
+
+py::dict modelInfoDict(const onnx::ModelInfo& info) {
+  py::dict d;
+  d["path"] = info.path;
+  d["ir_version"] = info.irVersion;
+  d["producer"] = info.producer;
+  py::dict opsets;
+  for (const auto& [domain, version] : info.opsets) {
+    opsets[py::str(domain.empty() ? "ai.onnx" : domain)] = version;
+  }
+  d["opsets"] = opsets;
+  d["inputs"] = tensorInfos(info.inputs);
+  d["outputs"] = tensorInfos(info.outputs);
+  py::dict meta;
+  for (const auto& [k, v] : info.metadata) {
+    meta[py::str(k)] = v;
+  }
+  d["metadata"] = meta;
+  d["card"] = info.card ? jsonLoads(*info.card) : py::object(py::none());
+  return d;
+}
+
+onnx::ModelInfo readInfo(const std::string& path) {
+  py::gil_scoped_release nogil;
+  return onnx::readModelInfo(path);
+}
+
+std::string joinLines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) {
+    s += "\n  " + l;
+  }
+  return s;
+}
+
+onnx::ModelCard completedCard(py::handle card, py::handle data, const std::string& dataModel) {
+  auto c = onnx::ModelCard::fromJson(cardText(card));
+  if (!data.is_none()) {
+    const auto dm = dataModelFrom(data, dataModel.empty() ? c.dataModel : dataModel);
+    c.completeFrom(*dm);
+  }
+  if (c.producer.empty()) {
+    c.producer = "podml " PODML_VERSION_STRING;
+  }
+  return c;
+}
+
+// What `podml check` reports: the card against the graph, then against the data.
+std::vector<std::string> checkModelAgainst(const std::string& model, py::handle data, const std::string& dataModel) {
+  const auto info = readInfo(model);
+  if (!info.card) {
+    throw ModelError("cannot check model '" + model + "': it has no podml card (attach one with podml.attach_card)");
+  }
+  const auto card = onnx::ModelCard::fromJson(*info.card, model);
+  auto problems = onnx::checkCardAgainstGraph(card, info);
+  const std::string name = dataModel.empty() ? card.dataModel : dataModel;
+  std::shared_ptr<const DataModelDefinition> dm;
+  try {
+    dm = dataModelFrom(data, name);
+  } catch (const DefinitionError&) {
+    const std::string where =
+        py::isinstance<ReaderBox>(data) ? std::string("the reader's files") : "'" + pathString(data) + "'";
+    problems.push_back("data model: the model reads '" + name + "', which " + where + " does not contain");
+  }
+  if (dm) {
+    const auto more = onnx::checkCardAgainstDataModel(card, *dm);
+    problems.insert(problems.end(), more.begin(), more.end());
+  }
+  return problems;
+}
+
+py::array tensorArray(onnx::Tensor t) {
+  auto owner = std::make_shared<onnx::Tensor>(std::move(t));
+  const std::vector<py::ssize_t> shape(owner->shape.begin(), owner->shape.end());
+  // The array is the tensor's only user: writeable, as any result NumPy computes.
+  return bufferView(owner->dtype, shape, owner->data.data(), owner, true);
+}
+
+// The Session with what it refers to without owning: the data model it was bound to
+// (also the definition of the collections run_and_write_back() creates).
+struct SessionBox {
+  std::shared_ptr<const DataModelDefinition> dataModel;
+  std::unique_ptr<onnx::Session> session;
+  std::string path;
+  bool hasCard{false};
+};
+
+onnx::Tensor toTensor(const SessionBox& s, py::handle value, std::size_t i) {
+  const py::array a = py::module_::import("numpy").attr("ascontiguousarray")(value);
+  const auto dtype = dtypeFromNumpy(a.dtype());
+  if (!dtype || *dtype == DType::ObjectID) {
+    throw InferenceError("cannot run model '" + s.path + "': input " + std::to_string(i) + " has NumPy dtype '" +
+                         py::str(a.dtype()).cast<std::string>() + "', which no ONNX tensor type matches");
+  }
+  onnx::Tensor t;
+  t.dtype = *dtype;
+  for (py::ssize_t k = 0; k < a.ndim(); ++k) {
+    t.shape.push_back(a.shape(k));
+  }
+  t.data.resize(static_cast<std::size_t>(a.nbytes()));
+  if (!t.data.empty()) {
+    std::memcpy(t.data.data(), a.data(), t.data.size()); // the Tensor owns its bytes
+  }
+  return t;
+}
+
+std::map<std::string, std::string> stringMap(py::handle m) {
+  return m.is_none() ? std::map<std::string, std::string>{} : m.cast<std::map<std::string, std::string>>();
+}
+
+} // namespace
+
+void registerOnnx(py::module_& m) {
+  m.def(
+      "model_info", [](py::handle path) { return modelInfoDict(readInfo(pathString(path))); }, py::arg("path"),
+      "What an ONNX model declares: ``{'path', 'ir_version', 'producer', 'opsets': {domain: version},\n"
+      "'inputs'/'outputs': [{'name', 'type', 'dtype', 'shape'}], 'metadata': {key: value}, 'card': dict | None}``.\n"
+      "Raises ModelError if the file is missing or not an ONNX model.");
+  m.def(
+      "read_card",
+      [](py::handle path) {
+        const auto info = readInfo(pathString(path));
+        return info.card ? jsonLoads(*info.card) : py::object(py::none());
+      },
+      py::arg("path"), "The model card of an ONNX model as a dict, or None if it has none.");
+  m.def(
+      "complete_card",
+      [](py::handle card, py::handle data, const std::string& dataModel) {
+        return jsonLoads(completedCard(card, data, dataModel).toJson());
+      },
+      py::arg("card"), py::arg("data"), py::arg("data_model") = "",
+      "The card (dict or JSON text) in canonical form, members completed with dtype, shape and unit\n"
+      "and the hashes filled from ``data`` (a Reader, a podml file or a data model YAML). Raises\n"
+      "DefinitionError for a malformed card or a type or member the data model lacks.");
+  m.def(
+      "attach_card",
+      [](py::handle modelIn, py::handle card, py::handle modelOut, py::handle data, const std::string& dataModel) {
+        const std::string in = pathString(modelIn), out = pathString(modelOut);
+        const auto c = completedCard(card, data, dataModel);
+        const auto info = readInfo(in);
+        const auto problems = onnx::checkCardAgainstGraph(c, info);
+        if (!problems.empty()) {
+          throw ModelError("cannot attach the card to model '" + in + "': it does not fit the graph (" +
+                           std::to_string(problems.size()) + (problems.size() == 1 ? " mismatch):" : " mismatches):") +
+                           joinLines(problems));
+        }
+        py::gil_scoped_release nogil;
+        onnx::attachCard(in, c, out);
+      },
+      py::arg("model_in"), py::arg("card"), py::arg("model_out"), py::arg("data") = py::none(),
+      py::arg("data_model") = "",
+      "Stores ``card`` (dict or JSON text) in ``model_in``'s metadata and writes ``model_out`` (may be the\n"
+      "same file); the graph is untouched. With ``data`` (a Reader, a podml file or a data model YAML)\n"
+      "members given as plain paths are completed from the data model, as ``podml card attach --data``\n"
+      "does. Raises DefinitionError for a malformed card, ModelError if it does not fit the graph.");
+  m.def(
+      "check",
+      [](py::handle model, py::handle data, const std::string& dataModel) {
+        return checkModelAgainst(pathString(model), data, dataModel);
+      },
+      py::arg("model"), py::arg("data"), py::arg("data_model") = "",
+      "Checks a model's card against its graph and against ``data`` (a Reader, a podml file or a data\n"
+      "model YAML), as ``podml check`` does: one line per mismatch, ``[]`` if the model fits.\n"
+      "Raises ModelError if the model has no card.");
+  m.def(
+      "check_model",
+      [](py::handle path) {
+        const std::string p = pathString(path);
+        py::gil_scoped_release nogil;
+        return onnx::checkModel(p);
+      },
+      py::arg("path"), "Runs ONNX's own checker: ``''`` if the model passes, else the reason.");
+
+  py::class_<SessionBox>(m, "Session",
+                         "An ONNX model loaded into ONNX Runtime. With ``data`` its card is checked against\n"
+                         "that data model and its inputs bound to collection columns, for run() and\n"
+                         "run_and_write_back(); without, only run_tensors() is possible. Runs release the\n"
+                         "GIL and may be called from several threads at once.")
+      .def(py::init([](py::handle model, py::handle data, const std::string& dataModel, int intraOpThreads,
+                       int interOpThreads, py::handle inputCollections, py::handle outputCollections,
+                       py::handle binding, int32_t algorithmType) {
+             auto box = std::make_unique<SessionBox>();
+             box->path = pathString(model);
+             onnx::SessionOptions opt;
+             opt.intraOpThreads = intraOpThreads;
+             opt.interOpThreads = interOpThreads;
+             opt.inputCollections = stringMap(inputCollections);
+             opt.outputCollections = stringMap(outputCollections);
+             opt.algorithmType = algorithmType;
+             if (!binding.is_none()) {
+               opt.binding = onnx::ModelCard::fromJson(cardText(binding), "binding");
+             }
+             const auto info = readInfo(box->path);
+             box->hasCard = info.card.has_value() || opt.binding.has_value();
+             if (!data.is_none()) {
+               // The data model the card names; a broken card is reported by the Session below.
+               std::string name = dataModel;
+               if (name.empty() && info.card) {
+                 try {
+                   name = onnx::ModelCard::fromJson(*info.card, box->path).dataModel;
+                 } catch (const DefinitionError&) {
+                 }
+               } else if (name.empty() && opt.binding) {
+                 name = opt.binding->dataModel;
+               }
+               box->dataModel = dataModelFrom(data, name);
+             }
+             py::gil_scoped_release nogil;
+             box->session = box->dataModel ? std::make_unique<onnx::Session>(box->path, *box->dataModel, opt)
+                                           : std::make_unique<onnx::Session>(box->path, opt);
+             return box;
+           }),
+           py::arg("model"), py::arg("data") = py::none(), py::arg("data_model") = "", py::arg("intra_op_threads") = 1,
+           py::arg("inter_op_threads") = 1, py::arg("input_collections") = py::none(),
+           py::arg("output_collections") = py::none(), py::arg("binding") = py::none(), py::arg("algorithm_type") = 0)
+      .def_readonly("path", &SessionBox::path, "The model file.")
+      .def_property_readonly(
+          "card",
+          [](const SessionBox& s) {
+            return s.hasCard ? jsonLoads(s.session->card().toJson()) : py::object(py::none());
+          },
+          "The card in use (the model's, or the binding) as a dict, or None.")
+      .def_property_readonly(
+          "info", [](const SessionBox& s) { return modelInfoDict(s.session->info()); },
+          "What the model declares (as model_info()).")
+      .def_property_readonly(
+          "data_model",
+          [](const SessionBox& s) {
+            return s.dataModel ? py::object(py::str(s.dataModel->name)) : py::object(py::none());
+          },
+          "Name of the data model the inputs are bound to, or None.")
+      .def_property_readonly(
+          "input_names",
+          [](const SessionBox& s) {
+            std::vector<std::string> names;
+            for (const auto& t : s.session->info().inputs) {
+              names.push_back(t.name);
+            }
+            return names;
+          },
+          "Graph input names, in order.")
+      .def_property_readonly(
+          "output_names",
+          [](const SessionBox& s) {
+            std::vector<std::string> names;
+            for (const auto& t : s.session->info().outputs) {
+              names.push_back(t.name);
+            }
+            return names;
+          },
+          "Graph output names, in order.")
+      .def(
+          "run_tensors",
+          [](const SessionBox& s, py::iterable inputs) {
+            std::vector<onnx::Tensor> tensors;
+            for (auto v : inputs) {
+              tensors.push_back(toTensor(s, v, tensors.size()));
+            }
+            std::vector<onnx::Tensor> outs;
+            {
+              py::gil_scoped_release nogil;
+              outs = s.session->runTensors(tensors);
+            }
+            py::list l;
+            for (auto& t : outs) {
+              l.append(tensorArray(std::move(t)));
+            }
+            return l;
+          },
+          py::arg("inputs"),
+          "Runs the model on arrays given in graph input order (their dtypes must be the graph's);\n"
+          "returns the outputs in graph output order. Raises InferenceError.")
+      .def(
+          "run",
+          [](const SessionBox& s, const FrameBox& frame) {
+            if (!s.dataModel) {
+              throw UsageError("cannot run model '" + s.path +
+                               "' on a frame: the Session was made without data "
+                               "(pass data=<a Reader or podml file> to bind its inputs)");
+            }
+            onnx::EventResult result;
+            {
+              py::gil_scoped_release nogil;
+              result = s.session->run(frame.frame);
+            }
+            py::dict d;
+            for (std::size_t i = 0; i < result.names.size(); ++i) {
+              d[py::str(result.names[i])] = tensorArray(std::move(result.tensors[i]));
+            }
+            return d;
+          },
+          py::arg("frame"),
+          "Runs the model on the bound collections of ``frame``: ``{output name: ndarray}``, first axis =\n"
+          "objects of the input collection. Raises InferenceError if a collection is missing.")
+      .def(
+          "run_and_write_back",
+          [](const SessionBox& s, FrameBox& frame) {
+            if (!s.dataModel) {
+              throw UsageError("cannot run model '" + s.path +
+                               "' on a frame: the Session was made without data "
+                               "(pass data=<a Reader or podml file> to bind its inputs)");
+            }
+            std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> made;
+            {
+              py::gil_scoped_release nogil;
+              made = s.session->runAndWriteBack(frame.frame);
+            }
+            // The new collections may refer to the session's definition without owning it.
+            frame.keepAlive.push_back(s.dataModel);
+            std::vector<std::string> names;
+            for (auto& [name, coll] : made) {
+              frame.frame.put(std::move(coll), name);
+              names.push_back(name);
+            }
+            return names;
+          },
+          py::arg("frame"),
+          "Runs on ``frame`` and puts one new collection per output with a target into it (one object\n"
+          "per scored object, its relation pointing at it); returns their names. Write the frame with a\n"
+          "Writer to keep them.")
+      .def("__repr__", [](const SessionBox& s) { return "Session('" + s.path + "')"; });
+}
+
+} // namespace podml::python
