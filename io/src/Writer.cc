@@ -9,6 +9,7 @@
 #include "podml/DataModelRegistry.h"
 #include "podml/Json.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -50,13 +51,29 @@ class Sink {
 public:
   Sink(hid_t parent, const std::string& name, DType dtype, std::vector<hsize_t> inner, const WriterOptions& opt,
        const std::string& file, const std::string& path)
-      : m_dtype(dtype), m_inner(std::move(inner)), m_file(file), m_path(path + "/" + name) {
+      : m_parent(parent), m_name(name), m_dtype(dtype), m_inner(std::move(inner)), m_options(opt), m_file(file),
+        m_path(path + "/" + name) {
     uint32_t width = 1;
     for (auto d : m_inner) {
       width *= static_cast<uint32_t>(d);
     }
     m_buffer = Column(dtype, width);
-    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{std::max<hsize_t>(1, opt.chunkRows)};
+  }
+
+  Column& buffer() { return m_buffer; }
+  uint64_t rows() const { return m_written + m_buffer.size(); }
+
+  // The dataset is created at the first flush, when the rows of the first block of
+  // frames are known: a chunk is allocated whole, so a small file written with the
+  // default 65536-row chunks would be mostly empty space. Chunks hold the first flush's
+  // rows rounded up to a power of two, between kMinChunkRows and options.chunkRows.
+  void create() {
+    const auto& opt = m_options;
+    const std::size_t maxRows = std::max<std::size_t>(1, opt.chunkRows);
+    const std::size_t fit = std::bit_ceil(std::max<std::size_t>(m_buffer.size(), 1));
+    const hsize_t rows = std::min(maxRows, std::max(fit, kMinChunkRows));
+    const std::string& file = m_file;
+    std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{rows};
     for (auto d : m_inner) {
       dims.push_back(d);
       maxdims.push_back(d);
@@ -71,10 +88,6 @@ public:
         H5Pset_shuffle(dcpl.get());
       }
       if (opt.compression == Compression::Lz4) {
-        if (H5Zfilter_avail(kLz4Filter) <= 0) {
-          throw UsageError("cannot write with lz4 compression: HDF5's LZ4 filter plugin is not installed "
-                           "(Debian: hdf5-filter-plugin); use deflate or none (" + file + ")");
-        }
         h5::check(H5Pset_filter(dcpl.get(), kLz4Filter, H5Z_FLAG_MANDATORY, 0, nullptr), "cannot set LZ4 filter", file,
                   m_path);
       } else {
@@ -87,23 +100,24 @@ public:
     // back and decompresses it before adding rows. Room for two chunks per dataset.
     Hid dapl = h5::checkId(H5Pcreate(H5P_DATASET_ACCESS), "cannot create property list", file, m_path);
     if (opt.compression != Compression::None) {
-      std::size_t chunkBytes = dtypeSize(dtype);
+      std::size_t chunkBytes = dtypeSize(m_dtype);
       for (auto c : chunk) {
         chunkBytes *= c;
       }
       H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, std::max<std::size_t>(1u << 20, 2 * chunkBytes),
                          H5D_CHUNK_CACHE_W0_DEFAULT);
     }
-    m_ds = h5::checkId(H5Dcreate2(parent, name.c_str(), h5::nativeType(dtype), space.get(), H5P_DEFAULT, dcpl.get(),
-                                  dapl.get()),
+    m_ds = h5::checkId(H5Dcreate2(m_parent, m_name.c_str(), h5::nativeType(m_dtype), space.get(), H5P_DEFAULT,
+                                  dcpl.get(), dapl.get()),
                        "cannot create dataset", file, m_path);
   }
 
-  Column& buffer() { return m_buffer; }
-  uint64_t rows() const { return m_written + m_buffer.size(); }
-  hid_t dataset() const { return m_ds.get(); }
-
+  /// Writes the buffered rows; creates the dataset first if needed, even without rows,
+  /// so that every flushed file holds every dataset its layout names.
   void flush() {
+    if (!m_ds.valid()) {
+      create();
+    }
     const hsize_t n = m_buffer.size();
     if (n == 0) {
       return;
@@ -128,8 +142,13 @@ public:
   }
 
 private:
+  static constexpr std::size_t kMinChunkRows = 1024;
+
+  hid_t m_parent;
+  std::string m_name;
   DType m_dtype;
   std::vector<hsize_t> m_inner;
+  WriterOptions m_options;
   std::string m_file;
   std::string m_path;
   Hid m_ds;
@@ -205,6 +224,11 @@ struct Writer::Impl {
   Hid definitions;
 
   Impl(const std::string& name, const WriterOptions& opt) : filename(name), options(opt) {
+    // Datasets are created at the first flush; an unavailable filter must fail now.
+    if (opt.compression == Compression::Lz4 && H5Zfilter_avail(kLz4Filter) <= 0) {
+      throw UsageError("cannot write with lz4 compression: HDF5's LZ4 filter plugin is not installed "
+                       "(Debian: hdf5-filter-plugin); use deflate or none (" + name + ")");
+    }
     h5::silenceErrors();
     tmpName = filename + ".podml-tmp-" + std::to_string(::getpid());
     Hid fcpl = h5::checkId(H5Pcreate(H5P_FILE_CREATE), "cannot create property list", filename);

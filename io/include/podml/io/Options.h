@@ -20,7 +20,7 @@ struct WriterOptions {
   Compression compression{Compression::None};
   int level{1};                ///< deflate level
   bool shuffle{true};          ///< byte shuffle before compression (ignored without compression)
-  std::size_t chunkRows{65536}; ///< rows per HDF5 chunk of every dataset
+  std::size_t chunkRows{65536}; ///< most rows per HDF5 chunk (smaller when the first flush has fewer rows)
   std::size_t flushEvents{1000}; ///< frames buffered in memory per category before they are written
 };
 
