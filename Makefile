@@ -17,9 +17,11 @@ build: configure
 test: build
 	ctest --preset default -j $(JOBS)
 
+# The whole product on toy data: events -> C++ training -> ONNX + card -> check ->
+# inference -> ROC curve and score pictures in demo/ (examples/demo.sh).
 demo: configure
-	$(CMAKE) --build --preset default -j $(JOBS) --target podml-demo
-	./build/default/examples/podml-demo
+	$(CMAKE) --build --preset default -j $(JOBS) --target podml podml_python
+	bash examples/demo.sh build/default demo
 
 asan: deps
 	$(CMAKE) --preset asan
