@@ -69,12 +69,12 @@ def load(spec, files):
     label = spec["label"]
     signal = set(label.get("in", []))
     is_signal = (lambda v: np.isin(v, list(signal))) if signal else (lambda v: v != 0)
-    if not label.get("link"):
+    if label.get("link") or label.get("relation"):
+        y, keep = _labels_through_link(reader, spec, category, offsets, rows, is_signal)
+    else:
         own = reader.read_columns(inp["collection"], [label["member"]], category=category)
         y = is_signal(own[label["member"]]).astype(np.float32)
         keep = np.ones(rows, dtype=bool)
-    else:
-        y, keep = _labels_through_link(reader, spec, category, offsets, rows, is_signal)
     read_seconds = time.perf_counter() - t0
 
     tr = spec.get("training", {})
@@ -83,9 +83,9 @@ def load(spec, files):
     return reader, x[keep], y[keep], is_val[keep], read_seconds
 
 
-def _labels_through_link(reader, spec, category, offsets, rows, is_signal):
+def _pairs_through_link(reader, spec, category, infos):
+    """(event, input index, target collection ID, target index) per link, as arrays."""
     label = spec["label"]
-    infos = {c.name: c for c in reader.collections(category)}
     inp = infos[spec["input"]["collection"]]
     link = infos[label["link"]]
     model = reader.data_models()[link.data_model].definition()
@@ -98,19 +98,51 @@ def _labels_through_link(reader, spec, category, offsets, rows, is_signal):
         side, other = ("to", "from")
     cols = [f"{side}.index", f"{side}.collectionID", f"{other}.index", f"{other}.collectionID"]
     lb = reader.read_columns(label["link"], cols, category=category)
-    link_event = np.repeat(np.arange(len(lb.offsets) - 1), np.diff(lb.offsets.astype(np.int64)))
-    in_idx, in_cid = lb[cols[0]].astype(np.int64), lb[cols[1]]
-    t_idx, t_cid = lb[cols[2]].astype(np.int64), lb[cols[3]]
-    unlinked = 0.0
-    y = np.full(rows, unlinked, dtype=np.float32)
+    event = np.repeat(np.arange(len(lb.offsets) - 1), np.diff(lb.offsets.astype(np.int64)))
+    ok = (lb[cols[1]] == inp.collection_id) & (lb[cols[0]] >= 0)
+    return event[ok], lb[cols[0]][ok].astype(np.int64), lb[cols[3]][ok], lb[cols[2]][ok].astype(np.int64)
+
+
+def _pairs_through_relation(reader, spec, category, infos, offsets):
+    """(event, input index, target collection ID, target index) per related target, as arrays."""
+    rel = spec["label"]["relation"]
+    coll = spec["input"]["collection"]
+    ids = reader.read_columns(coll, [f"{rel}.index", f"{rel}.collectionID"], category=category)
+    t_idx, t_cid = ids[f"{rel}.index"].astype(np.int64), ids[f"{rel}.collectionID"]
+    events = len(offsets) - 1
+    many = any(c.path == f"{rel}_begin" for c in infos[coll].columns)
+    if not many:
+        event = np.repeat(np.arange(events), np.diff(offsets))
+        return event, np.arange(len(event)) - offsets[event], t_cid, t_idx
+    # One-to-many: object j of entry e owns targets [begin[j], end[j]) of the entry's targets.
+    rg = reader.read_columns(coll, [f"{rel}_begin", f"{rel}_end"], category=category)
+    begin, end = rg[f"{rel}_begin"].astype(np.int64), rg[f"{rel}_end"].astype(np.int64)
+    obj_event = np.repeat(np.arange(events), np.diff(offsets))
+    counts = end - begin
+    obj = np.repeat(np.arange(len(begin)), counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    value = ids.offsets.astype(np.int64)[obj_event[obj]] + begin[obj] + within
+    return obj_event[obj], obj - offsets[obj_event[obj]], t_cid[value], t_idx[value]
+
+
+def _labels_through_link(reader, spec, category, offsets, rows, is_signal):
+    """Labels from the objects a link or relation connects each input object to."""
+    label = spec["label"]
+    infos = {c.name: c for c in reader.collections(category)}
+    if label.get("relation"):
+        event, in_idx, t_cid, t_idx = _pairs_through_relation(reader, spec, category, infos, offsets)
+    else:
+        event, in_idx, t_cid, t_idx = _pairs_through_link(reader, spec, category, infos)
+    y = np.zeros(rows, dtype=np.float32)
     linked = np.zeros(rows, dtype=bool)
-    ok = (in_cid == inp.collection_id) & (in_idx >= 0) & (t_idx >= 0)
+    ok = t_idx >= 0
     for target in [c for c in infos.values() if c.collection_id in set(np.unique(t_cid[ok]).tolist())]:
         tb = reader.read_columns(target.name, [label["member"]], category=category)
         toff = tb.offsets.astype(np.int64)
         sel = ok & (t_cid == target.collection_id)
-        values = tb[label["member"]][toff[link_event[sel]] + t_idx[sel]]
-        row = offsets[link_event[sel]] + in_idx[sel]
+        values = tb[label["member"]][toff[event[sel]] + t_idx[sel]]
+        row = offsets[event[sel]] + in_idx[sel]
+        # Several targets for one object: signal if any of them is.
         np.maximum.at(y, row, is_signal(values).astype(np.float32))
         linked[row] = True
     keep = linked if label.get("unlinked") == "skip" else np.ones(rows, dtype=bool)

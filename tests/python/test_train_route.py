@@ -98,3 +98,21 @@ def test_t2_cpp_inference_writes_one_score_per_particle(work):
     auc = example.roc_auc(np.asarray(scores, dtype=np.float64), labels)
     print(f"T2 (Python route): AUC on 1000 fresh events = {auc:.4f} ({len(scores)} particles)")
     assert auc >= AUC_THRESHOLD
+
+
+def test_both_routes_see_the_same_rows_labels_and_split(work, tmp_path):
+    """The Python route joins labels and splits events exactly as podml train does."""
+    import re
+    with open(SPEC) as f:
+        spec = yaml.safe_load(f)
+    _, x, y, is_val, _ = _example().load(spec, [str(work / "train.h5")])
+    one_epoch = tmp_path / "spec.yaml"
+    spec["training"]["epochs"] = 1
+    with open(one_epoch, "w") as f:
+        yaml.safe_dump(spec, f)
+    out = subprocess.run([PODML, "train", str(one_epoch), str(work / "train.h5"), "-o", str(tmp_path / "m.onnx")],
+                         check=True, capture_output=True, text=True).stdout
+    m = re.search(r"(\d+) training objects \((\d+) signal\), (\d+) validation objects \((\d+) signal\)", out)
+    assert m, out
+    assert [int(g) for g in m.groups()] == [int((~is_val).sum()), int(y[~is_val].sum()), int(is_val.sum()),
+                                            int(y[is_val].sum())]

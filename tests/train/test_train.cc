@@ -3,6 +3,9 @@
 // export and the whole train-export-check chain.
 #include "TrainSample.h"
 
+#include "testdm/ClusterCollection.h"
+#include "testdm/ScoreCollection.h"
+
 #include "testdm/DatamodelDefinition.h"
 
 #include "podml/Exceptions.h"
@@ -325,6 +328,78 @@ TEST(Train, SameSeedSameModel) {
   const auto rb = trainAndExport(spec, {sampleFile()}, b, options);
   EXPECT_EQ(ra.validationAuc, rb.validationAuc);
   EXPECT_EQ(ra.history.back().trainLoss, rb.history.back().trainLoss);
+}
+
+} // namespace
+
+namespace {
+
+// Labels reached through a relation of the input type: one-to-many (cluster -> hits)
+// and one-to-one (score -> hit).
+TEST(Dataset, JoinsLabelsThroughRelations) {
+  const auto path = tmpFile("relations.h5");
+  uint64_t clustersWithSeven = 0, clusters = 0, scoresOnEnergetic = 0, scores = 0;
+  {
+    podml::io::Writer w(path);
+    for (int e = 0; e < 40; ++e) {
+      ExampleHitCollection hits;
+      ex::ClusterCollection cl;
+      ex::ScoreCollection sc;
+      for (int i = 0; i < 6; ++i) {
+        hits.create(static_cast<unsigned long long>((e + i) % 9), 0.1 * i, 0.2, 0.3, (e * i) % 3 == 0 ? 0.0 : 1.5);
+      }
+      for (int c = 0; c < 3; ++c) {
+        auto cluster = cl.create();
+        cluster.energy(static_cast<float>(e + c));
+        bool seven = false;
+        for (int k = c; k < 6; k += 2 + c) { // ranges of different lengths, some clusters share hits
+          cluster.addHits(hits[static_cast<std::size_t>(k)]);
+          seven = seven || (e + k) % 9 == 7;
+        }
+        clustersWithSeven += seven ? 1 : 0;
+        ++clusters;
+        auto s = sc.create();
+        s.value(0.5f * static_cast<float>(c));
+        s.hit(hits[static_cast<std::size_t>(5 - c)]);
+        scoresOnEnergetic += (e * (5 - c)) % 3 == 0 ? 0 : 1;
+        ++scores;
+      }
+      podml::Frame f;
+      f.put(std::move(hits), "Hits");
+      f.put(std::move(cl), "Clusters");
+      f.put(std::move(sc), "Scores");
+      w.writeFrame(f, "events");
+    }
+    w.finish();
+  }
+  auto count = [&](const std::string& yaml) {
+    Dataset d(TrainingSpec::fromYaml(yaml, "spec.yaml"), {path});
+    return std::pair{d.counts(Split::Training).rows + d.counts(Split::Validation).rows,
+                     d.counts(Split::Training).positives + d.counts(Split::Validation).positives};
+  };
+  const auto many = count(R"(podml_training: 1
+input: {type: ex::Cluster, collection: Clusters}
+features: [energy]
+label: {relation: Hits, member: cellID, in: [7]}
+)");
+  EXPECT_EQ(many.first, clusters);
+  EXPECT_EQ(many.second, clustersWithSeven);
+  const auto one = count(R"(podml_training: 1
+input: {type: ex::Score, collection: Scores}
+features: [value]
+label: {relation: hit, member: energy}
+)");
+  EXPECT_EQ(one.first, scores);
+  EXPECT_EQ(one.second, scoresOnEnergetic);
+  EXPECT_NE(messageOf([&] { count("podml_training: 1\ninput: {type: ex::Score, collection: Scores}\nfeatures: [value]\n"
+                                  "label: {relation: cluster, member: energy}\n"); })
+                .find("label relation 'cluster' is not a relation of ex::Score"),
+            std::string::npos);
+  EXPECT_NE(messageOf([] {
+              TrainingSpec::fromYaml("podml_training: 1\ninput: {type: A, collection: B}\nfeatures: [x]\n"
+                                     "label: {link: L, relation: r, member: m}\n");
+            }).find("'label' takes either 'link' or 'relation', not both"),
+            std::string::npos);
 }
 
 } // namespace

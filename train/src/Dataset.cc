@@ -124,6 +124,8 @@ struct Dataset::Impl {
 
   // Label through a link: which side of the link points at the input objects.
   std::string inSide, targetSide;
+  // Label through a relation of the input type.
+  const RelationDef* relation{nullptr};
   std::map<uint32_t, std::string> targetCollections; // collection ID -> name (of the target type)
   std::set<double> signal;
 
@@ -191,15 +193,57 @@ struct Dataset::Impl {
         fail("label member '" + spec.label.member + "' is not a numeric scalar member of " + typeName);
       }
     };
-    if (spec.label.link.empty()) {
+    if (spec.label.link.empty() && spec.label.relation.empty()) {
       checkLabelMember(*type, spec.inputType);
       return;
     }
-    const auto* link = find(spec.label.link);
+    std::string targetType, via;
+    if (!spec.label.relation.empty()) {
+      relation = type->relation(spec.label.relation);
+      if (relation == nullptr) {
+        fail("label relation '" + spec.label.relation + "' is not a relation of " + spec.inputType);
+      }
+      targetType = relation->type;
+      via = "relation '" + spec.label.relation + "'";
+    } else {
+      targetType = resolveLink(find(spec.label.link));
+      via = "link collection '" + spec.label.link + "'";
+    }
+    // An interface relation may point at several datatypes: each must have the member.
+    std::vector<std::string> targetTypes{targetType};
+    for (const auto& m : reader->dataModels()) {
+      if (const auto* i = m->interface(targetType)) {
+        targetTypes = i->types;
+      }
+    }
+    for (const auto& t : targetTypes) {
+      const DatatypeDef* target = nullptr;
+      for (const auto& m : reader->dataModels()) {
+        if (const auto* d = m->datatype(t)) {
+          target = d;
+        }
+      }
+      if (target == nullptr) {
+        fail("the files store no definition of " + t);
+      }
+      checkLabelMember(*target, t);
+      for (const auto& c : colls) {
+        if (c.type == t && !c.subset) {
+          targetCollections[c.collectionID] = c.name;
+        }
+      }
+    }
+    if (targetCollections.empty()) {
+      fail("no collection of " + targetType + " (the label's source through the " + via + ") is stored");
+    }
+  }
+
+  // The type at the other end of the label's link collection.
+  std::string resolveLink(const io::CollectionInfo* link) {
     if (link == nullptr) {
       fail("label link collection '" + spec.label.link + "' is not in category '" + spec.category + "'");
     }
-    const auto* linkModel = dm->name == link->dataModel ? dm.get() : nullptr;
+    const DataModelDefinition* linkModel = nullptr;
     for (const auto& m : reader->dataModels()) {
       if (m->name == link->dataModel) {
         linkModel = m.get();
@@ -209,33 +253,16 @@ struct Dataset::Impl {
     if (linkType == nullptr || !linkType->isLink) {
       fail("label link collection '" + spec.label.link + "' holds " + link->type + ", which is not a link");
     }
-    std::string targetType;
     if (linkType->linkFrom == spec.inputType) {
-      inSide = "from", targetSide = "to", targetType = linkType->linkTo;
-    } else if (linkType->linkTo == spec.inputType) {
-      inSide = "to", targetSide = "from", targetType = linkType->linkFrom;
-    } else {
-      fail("link " + link->type + " connects " + linkType->linkFrom + " and " + linkType->linkTo + ", not " +
-           spec.inputType);
+      inSide = "from", targetSide = "to";
+      return linkType->linkTo;
     }
-    const DatatypeDef* target = nullptr;
-    for (const auto& m : reader->dataModels()) {
-      if (const auto* t = m->datatype(targetType)) {
-        target = t;
-      }
+    if (linkType->linkTo == spec.inputType) {
+      inSide = "to", targetSide = "from";
+      return linkType->linkFrom;
     }
-    if (target == nullptr) {
-      fail("the files store no definition of " + targetType);
-    }
-    checkLabelMember(*target, targetType);
-    for (const auto& c : colls) {
-      if (c.type == targetType && !c.subset) {
-        targetCollections[c.collectionID] = c.name;
-      }
-    }
-    if (targetCollections.empty()) {
-      fail("no collection of " + targetType + " (the label's source through '" + spec.label.link + "') is stored");
-    }
+    fail("link " + link->type + " connects " + linkType->linkFrom + " and " + linkType->linkTo + ", not " +
+         spec.inputType);
   }
 
   bool isSignal(double v) const { return signal.empty() ? v != 0.0 : signal.contains(v); }
@@ -252,55 +279,118 @@ struct Dataset::Impl {
     }
     const float unlinked = spec.label.skipUnlinked ? -1.0f : 0.0f;
     std::vector<float> out(rows, unlinked);
-    auto link = reader->readColumns(spec.category, spec.label.link,
-                                    {inSide + ".index", inSide + ".collectionID", targetSide + ".index",
-                                     targetSide + ".collectionID"},
-                                    range);
+    const auto pairs = relation != nullptr ? relationPairs(range, in) : linkPairs(range, in);
     struct Target {
       std::vector<double> values;
       std::vector<uint64_t> offsets;
     };
     std::map<uint32_t, Target> targets;
+    const std::string via = relation != nullptr ? "relation '" + relation->name + "' of '" + spec.inputCollection + "'"
+                                                : "link collection '" + spec.label.link + "'";
+    const uint64_t nEvents = range.last - range.first;
+    for (uint64_t e = 0; e < nEvents; ++e) {
+      for (uint64_t p = pairs.offsets[e]; p < pairs.offsets[e + 1]; ++p) {
+        const auto tc = targetCollections.find(pairs.targetCollection[p]);
+        if (pairs.targetIndex[p] < 0 || tc == targetCollections.end()) {
+          continue; // points nowhere, or at a collection that is not stored
+        }
+        auto t = targets.find(tc->first);
+        if (t == targets.end()) {
+          auto b = reader->readColumns(spec.category, tc->second, {spec.label.member}, range);
+          t = targets.emplace(tc->first, Target{asDoubles(b.columns[0]), std::move(b.offsets)}).first;
+        }
+        const auto& tg = t->second;
+        const auto ti = static_cast<uint64_t>(pairs.targetIndex[p]);
+        if (ti >= tg.offsets[e + 1] - tg.offsets[e]) {
+          throw IoError("cannot read label: the " + via + " of entry " + std::to_string(range.first + e) +
+                        " points past the end of '" + tc->second + "' (" + joinFiles(reader->files()) + ")");
+        }
+        float& lab = out[in.offsets[e] + pairs.inputIndex[p]];
+        // Several targets for one object: signal if any of them is.
+        lab = std::max(lab, isSignal(tg.values[tg.offsets[e] + ti]) ? 1.0f : 0.0f);
+      }
+    }
+    return out;
+  }
+
+  // (input object, target ObjectID) pairs of a chunk, grouped by entry.
+  struct Pairs {
+    std::vector<uint64_t> offsets{0}; // entries + 1
+    std::vector<uint64_t> inputIndex; // within its entry
+    std::vector<uint32_t> targetCollection;
+    std::vector<int32_t> targetIndex;
+    void add(uint64_t in, uint32_t cid, int32_t idx) {
+      inputIndex.push_back(in);
+      targetCollection.push_back(cid);
+      targetIndex.push_back(idx);
+    }
+  };
+
+  Pairs linkPairs(io::EntryRange range, const io::ColumnBatch& in) {
+    auto link = reader->readColumns(spec.category, spec.label.link,
+                                    {inSide + ".index", inSide + ".collectionID", targetSide + ".index",
+                                     targetSide + ".collectionID"},
+                                    range);
     const auto* inIdx = link.columns[0].data<int32_t>();
     const auto* inCid = link.columns[1].data<uint32_t>();
     const auto* tIdx = link.columns[2].data<int32_t>();
     const auto* tCid = link.columns[3].data<uint32_t>();
-    const uint64_t nEvents = range.last - range.first;
-    for (uint64_t e = 0; e < nEvents; ++e) {
+    Pairs p;
+    for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
       const uint64_t nIn = in.offsets[e + 1] - in.offsets[e];
       for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
-        if (inCid[l] != input.collectionID || inIdx[l] < 0 || static_cast<uint64_t>(inIdx[l]) >= nIn) {
-          continue; // points at another collection of the input type, or nowhere
+        // Links from another collection of the input type, or from nowhere, do not label these objects.
+        if (inCid[l] == input.collectionID && inIdx[l] >= 0 && static_cast<uint64_t>(inIdx[l]) < nIn) {
+          p.add(static_cast<uint64_t>(inIdx[l]), tCid[l], tIdx[l]);
         }
-        auto tc = targetCollections.find(tCid[l]);
-        if (tIdx[l] < 0 || tc == targetCollections.end()) {
-          continue;
-        }
-        auto t = targets.find(tCid[l]);
-        if (t == targets.end()) {
-          auto b = reader->readColumns(spec.category, tc->second, {spec.label.member}, range);
-          t = targets.emplace(tCid[l], Target{asDoubles(b.columns[0]), std::move(b.offsets)}).first;
-        }
-        const auto& tg = t->second;
-        if (static_cast<uint64_t>(tIdx[l]) >= tg.offsets[e + 1] - tg.offsets[e]) {
-          throw IoError("cannot read label: link " + std::to_string(l - link.offsets[e]) + " of entry " +
-                        std::to_string(range.first + e) + " in '" + spec.label.link + "' points past the end of '" +
-                        tc->second + "' (" + joinFiles(reader->files()) + ")");
-        }
-        const double v = tg.values[tg.offsets[e] + static_cast<uint64_t>(tIdx[l])];
-        float& lab = out[in.offsets[e] + static_cast<uint64_t>(inIdx[l])];
-        // Several links to one object: signal if any linked object is.
-        lab = std::max(lab, isSignal(v) ? 1.0f : 0.0f);
       }
+      p.offsets.push_back(p.inputIndex.size());
     }
-    return out;
+    return p;
+  }
+
+  Pairs relationPairs(io::EntryRange range, const io::ColumnBatch& in) {
+    const std::string& r = relation->name;
+    auto ids = reader->readColumns(spec.category, spec.inputCollection, {r + ".index", r + ".collectionID"}, range);
+    const auto* tIdx = ids.columns[0].data<int32_t>();
+    const auto* tCid = ids.columns[1].data<uint32_t>();
+    Pairs p;
+    if (!relation->many) {
+      for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
+        for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
+          p.add(o - in.offsets[e], tCid[o], tIdx[o]);
+        }
+        p.offsets.push_back(p.inputIndex.size());
+      }
+      return p;
+    }
+    // One-to-many: per object a range into the entry's targets.
+    auto ranges = reader->readColumns(spec.category, spec.inputCollection, {r + "_begin", r + "_end"}, range);
+    const auto* begin = ranges.columns[0].data<uint32_t>();
+    const auto* end = ranges.columns[1].data<uint32_t>();
+    for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
+      const uint64_t values = ids.offsets[e + 1] - ids.offsets[e];
+      for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
+        if (begin[o] > end[o] || end[o] > values) {
+          throw IoError("cannot read label: object " + std::to_string(o - in.offsets[e]) + " of entry " +
+                        std::to_string(range.first + e) + " in '" + spec.inputCollection + "' has range " +
+                        std::to_string(begin[o]) + ".." + std::to_string(end[o]) + " for '" + r + "' with " +
+                        std::to_string(values) + " targets (" + joinFiles(reader->files()) + ")");
+        }
+        for (uint64_t v = begin[o]; v < end[o]; ++v) {
+          p.add(o - in.offsets[e], tCid[ids.offsets[e] + v], tIdx[ids.offsets[e] + v]);
+        }
+      }
+      p.offsets.push_back(p.inputIndex.size());
+    }
+    return p;
   }
 
   // Reads entries `range` and appends their rows to `train` and `val`.
   void load(io::EntryRange range, Chunk& tr, Chunk& va) {
     const auto t0 = std::chrono::steady_clock::now();
     auto paths = featurePaths;
-    const bool ownLabel = spec.label.link.empty();
+    const bool ownLabel = spec.label.link.empty() && spec.label.relation.empty();
     if (ownLabel) {
       paths.push_back(spec.label.member);
     }

@@ -15,7 +15,7 @@ namespace podml::train {
 namespace {
 
 std::string describeLabel(const LabelSpec& l) {
-  std::string s = l.link.empty() ? l.member : l.link + " -> " + l.member;
+  std::string s = !l.link.empty() ? l.link + " -> " + l.member : !l.relation.empty() ? l.relation + "." + l.member : l.member;
   if (l.signalValues.empty()) {
     return s + " != 0";
   }

@@ -127,8 +127,12 @@ public:
 
 private:
   void parseLabel(const YAML::Node& n, LabelSpec& l) const {
-    allowOnly(n, "label", {"link", "member", "in", "unlinked"});
+    allowOnly(n, "label", {"link", "relation", "member", "in", "unlinked"});
     optional(n, "link", "label", l.link);
+    optional(n, "relation", "label", l.relation);
+    if (!l.link.empty() && !l.relation.empty()) {
+      fail(n["relation"], "'label' takes either 'link' or 'relation', not both");
+    }
     l.member = scalar<std::string>(required(n, "member", "label"), "label.member");
     if (const auto v = n["in"]; v.IsDefined()) {
       l.signalValues = list<double>(v, "label.in");
@@ -141,8 +145,8 @@ private:
       if (what != "background" && what != "skip") {
         fail(u, "'label.unlinked' must be 'background' or 'skip', not '" + what + "'");
       }
-      if (l.link.empty()) {
-        fail(u, "'label.unlinked' needs 'label.link'");
+      if (l.link.empty() && l.relation.empty()) {
+        fail(u, "'label.unlinked' needs 'label.link' or 'label.relation'");
       }
       l.skipUnlinked = what == "skip";
     }

@@ -17,15 +17,19 @@ inline constexpr uint32_t kSpecVersion = 1;
 /// Where the binary label of each input object comes from.
 struct LabelSpec {
   /// Name of a link collection (e.g. `RecoMCParticleLinks`) whose one side points at
-  /// the input objects; empty: `member` is a member of the input collection itself.
+  /// the input objects; empty: no link.
   std::string link;
-  /// Member giving the label: of the input collection, or of the object the link
-  /// points at on its other side (e.g. `PDG`).
+  /// Name of a relation of the input type (one-to-one or one-to-many) whose targets
+  /// give the label; empty: no relation. At most one of `link` and `relation` is set;
+  /// with neither, `member` is a member of the input collection itself.
+  std::string relation;
+  /// Member giving the label: of the input collection, or of the object(s) the link
+  /// or relation points at (e.g. `PDG`).
   std::string member;
   /// Values of `member` that make an object signal (compared as doubles); empty:
   /// signal is `member != 0`.
   std::vector<double> signalValues;
-  /// What an input object that no link points at is: background (false) or dropped (true).
+  /// What an input object without a linked or related object is: background (false) or dropped (true).
   bool skipUnlinked{false};
 };
 
