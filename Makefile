@@ -39,13 +39,36 @@ tsan: deps
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tsan.supp" \
 		ctest --preset tsan -R "$(TSAN_TESTS)" --no-tests=error
 
+# Every benchmark (release build), each printing its own tables; their results also go as
+# JSON lines into $(BENCH_REPORT), which scripts/bench-report.py turns into one markdown
+# table, $(BENCH_DIR)/report.md (docs/performance.md). A benchmark that fails does not stop
+# the others; make bench fails at the end, after the report. Sizes: override from the
+# environment or the command line, e.g. `make bench BENCH_IO_EVENTS=20000`.
+BENCH_COLLECTIONS_N ?= 10000000
+BENCH_COLLECTIONS_REPS ?= 5
+BENCH_IO_EVENTS ?= 100000
+BENCH_IO_COMPRESSION_EVENTS ?= 20000
+BENCH_IO_REPS ?= 5
+BENCH_ONNX_REPS ?= 7
+BENCH_ONNX_OBJECTS ?= 200000
+BENCH_TRAIN_EVENTS ?= 20000
+BENCH_TRAIN_EPOCHS ?= 5
+BENCH_DIR := build/release/bench
+BENCH_REPORT := $(BENCH_DIR)/report.jsonl
 bench: deps
 	$(CMAKE) --preset release
 	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-train podml_python
-	./build/release/bench/podml-bench-collections
-	./build/release/bench/podml-bench-io --python /usr/bin/python3
-	./build/release/bench/podml-bench-onnx
-	./build/release/bench/podml-bench-train
+	@rm -f $(BENCH_REPORT); failed=""; \
+	run() { name=$$1; shift; echo "+ $$* --report $(BENCH_REPORT)"; "$$@" --report $(BENCH_REPORT); rc=$$?; \
+	  if [ $$rc -ne 0 ]; then failed="$$failed podml-bench-$$name"; \
+	    echo "{\"bench\": \"$$name\", \"kind\": \"exit\", \"status\": $$rc}" >> $(BENCH_REPORT); fi; }; \
+	run collections ./$(BENCH_DIR)/podml-bench-collections --n $(BENCH_COLLECTIONS_N) --reps $(BENCH_COLLECTIONS_REPS); \
+	run io ./$(BENCH_DIR)/podml-bench-io --python /usr/bin/python3 --events $(BENCH_IO_EVENTS) \
+	  --compression-events $(BENCH_IO_COMPRESSION_EVENTS) --reps $(BENCH_IO_REPS); \
+	run onnx ./$(BENCH_DIR)/podml-bench-onnx --reps $(BENCH_ONNX_REPS) --objects $(BENCH_ONNX_OBJECTS); \
+	run train ./$(BENCH_DIR)/podml-bench-train --events $(BENCH_TRAIN_EVENTS) --epochs $(BENCH_TRAIN_EPOCHS); \
+	/usr/bin/python3 scripts/bench-report.py $(BENCH_REPORT) -o $(BENCH_DIR)/report.md || failed="$$failed bench-report.py"; \
+	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (the report says what)"; exit 1; fi
 
 # The reader's libFuzzer target under ASan+UBSan (clang 14), run for FUZZ_SECONDS;
 # fails on any finding outside the known HDF5 class (fuzz/README.md).

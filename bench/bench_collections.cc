@@ -8,7 +8,10 @@
 /// Prints a markdown table: ns/object, GB/s, the ratio to the baseline named in the row,
 /// and the target of the issue with PASS/MISS.
 ///
-/// Usage: podml-bench-collections [--n N] [--reps R]
+/// With --report FILE (or $PODML_BENCH_REPORT) every row is also appended to FILE as a JSON
+/// line (BenchCommon.h; make bench collects them with scripts/bench-report.py).
+///
+/// Usage: podml-bench-collections [--n N] [--reps R] [--report FILE]
 
 #include "BenchCommon.h"
 
@@ -519,7 +522,8 @@ struct Row {
 };
 
 [[noreturn]] void usage(const char* argv0, const std::string& why) {
-  std::fprintf(stderr, "podml-bench-collections: error: %s\nusage: %s [--n N] [--reps R]\n", why.c_str(), argv0);
+  std::fprintf(stderr, "podml-bench-collections: error: %s\nusage: %s [--n N] [--reps R] [--report FILE]\n", why.c_str(),
+               argv0);
   std::exit(2);
 }
 
@@ -528,9 +532,12 @@ struct Row {
 int main(int argc, char** argv) {
   std::size_t n = 10'000'000;
   int reps = 5;
+  std::string reportPath;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if ((a == "--n" || a == "--reps") && i + 1 < argc) {
+    if (a == "--report" && i + 1 < argc) {
+      reportPath = argv[++i];
+    } else if ((a == "--n" || a == "--reps") && i + 1 < argc) {
       char* end = nullptr;
       const long long v = std::strtoll(argv[++i], &end, 10);
       if (end == argv[i] || *end != '\0' || v <= 0) {
@@ -557,6 +564,10 @@ int main(int argc, char** argv) {
   std::printf("- load average at start: %s (anything near or above nproc means the timings are shared)\n\n",
               loadAverage().c_str());
   std::fflush(stdout);
+  podml::bench::Report report("collections");
+  report.open(reportPath);
+  report.start("N = " + std::to_string(n) + " objects, best of " + std::to_string(reps) + " runs",
+               PODML_BENCH_CXX_FLAGS);
 
   std::vector<Row> rows;
   double sink = 0;  // every result is folded in and printed
@@ -580,6 +591,7 @@ int main(int argc, char** argv) {
   if (aosColl->size() != n || (*aosColl)[n / 2].getEnergy() != (*coll)[n / 2].getEnergy() ||
       (*aosColl)[n - 1].getReferencePoint().y != (*coll)[n - 1].getReferencePoint().y) {
     std::fprintf(stderr, "podml-bench-collections: error: podml and AoS collections differ\n");
+    report.error("setup", "podml and AoS collections differ");
     return 1;
   }
 
@@ -678,6 +690,7 @@ int main(int argc, char** argv) {
     rows.push_back({"(c) AoS gather -> [N,8]", ns(ta), 64, "memcpy 32 B/object", ta / tMemcpy, "", {}});
     if (!okc || !okh || !oka) {
       std::fprintf(stderr, "podml-bench-collections: error: gathered tensor is wrong\n");
+      report.error("(c) gather [N,8]", "gathered tensor is wrong");
       return 1;
     }
   }
@@ -767,5 +780,24 @@ int main(int argc, char** argv) {
       "effective bandwidth is lower than the memory traffic. (e) rows give bytes held per object instead.\n");
   std::printf("\nload average at end: %s\n", loadAverage().c_str());
   std::printf("(checksum %g)\n", sink);
+
+  // The same rows for make bench's summary: ns/object (bytes/object for (e)) against the
+  // row's baseline; the limits and the AoS fill are baselines themselves.
+  for (const auto& r : rows) {
+    const bool footprint = std::isnan(r.nsPerObject);
+    podml::bench::ReportRow out;
+    out.metric = r.name;
+    out.value = footprint ? r.bytesPerObject : r.nsPerObject;
+    out.unit = footprint ? "B/object" : "ns/object";
+    if (r.baseline != "itself") {
+      out.baseline = footprint ? "payload (podio's ReconstructedParticleData)" : r.baseline;
+      out.baselineValue = out.value / r.ratio;
+      out.ratio = r.ratio;
+    }
+    out.target = r.target;
+    out.pass = r.pass;
+    report.row(out);
+  }
+  report.end();
   return 0;
 }

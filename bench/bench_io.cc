@@ -18,8 +18,12 @@
 /// Reads are from the page cache unless the row says "cold" (the file's pages are then
 /// dropped with posix_fadvise before every read).
 ///
+/// With --report FILE (or $PODML_BENCH_REPORT) the rows of the main table and its ratios are
+/// also appended to FILE as JSON lines (BenchCommon.h; make bench collects them).
+///
 /// Usage: podml-bench-io [--events N] [--reps R] [--compression-events N] [--dir D]
 ///                        [--no-compression] [--no-chunks] [--keep] [--python P] [--script S]
+///                        [--report FILE]
 
 #include "BenchCommon.h"
 
@@ -470,7 +474,7 @@ std::string compressionName(const WriterOptions& o) {
 [[noreturn]] void usage(const char* argv0, const std::string& why) {
   std::fprintf(stderr,
                "podml-bench-io: error: %s\nusage: %s [--events N] [--reps R] [--compression-events N] [--dir D]\n"
-               "       [--no-compression] [--no-chunks] [--keep] [--python P] [--script S]\n",
+               "       [--no-compression] [--no-chunks] [--keep] [--python P] [--script S] [--report FILE]\n",
                why.c_str(), argv0);
   std::exit(2);
 }
@@ -485,6 +489,7 @@ struct Config {
   bool keep{false};
   std::string python{"/usr/bin/python3"};
   std::string script{PODML_BENCH_H5PY_SCRIPT};
+  std::string report; // empty: $PODML_BENCH_REPORT or none
 };
 
 Config parse(int argc, char** argv) {
@@ -518,6 +523,8 @@ Config parse(int argc, char** argv) {
       c.python = value();
     } else if (a == "--script") {
       c.script = value();
+    } else if (a == "--report") {
+      c.report = value();
     } else if (a == "--no-compression") {
       c.compressionTable = false;
     } else if (a == "--no-chunks") {
@@ -598,6 +605,13 @@ int main(int argc, char** argv) {
   std::printf("- load average at start: %s (anything near or above nproc means the timings are shared)\n\n",
               loadAverage().c_str());
   std::fflush(stdout);
+  podml::bench::Report report("io");
+  report.open(cfg.report);
+  report.start(std::to_string(cfg.events) + " events, column reads best of " + std::to_string(cfg.reps) +
+                   (cfg.compressionTable || cfg.chunkTable
+                        ? ", compression/chunking tables " + std::to_string(cfg.compressionEvents) + " events"
+                        : ""),
+               PODML_BENCH_CXX_FLAGS);
 
   const auto start = Clock::now();
   const std::string path = cfg.dir + "/podml-bench-io-" + std::to_string(::getpid()) + ".h5";
@@ -621,6 +635,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "podml-bench-io: error: read back %llu events / %llu rows (sum %g), wrote %zu / %llu (sum %g)\n",
                  static_cast<unsigned long long>(full.events), static_cast<unsigned long long>(col.rows), col.sum,
                  cfg.events, static_cast<unsigned long long>(w.columnRows), w.columnSum);
+    report.error("read back (default options)", "podml read back " + std::to_string(full.events) + " events / " +
+                                                     std::to_string(col.rows) + " rows, wrote " +
+                                                     std::to_string(cfg.events) + " / " + std::to_string(w.columnRows));
     ++failures;
   }
   if (!py.seconds) {
@@ -629,6 +646,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "podml-bench-io: error: h5py read %llu rows (sum %g), podml wrote %llu (sum %g)\n",
                  static_cast<unsigned long long>(py.rows), py.sum, static_cast<unsigned long long>(w.columnRows),
                  w.columnSum);
+    report.error("read back with h5py", "h5py read " + std::to_string(py.rows) + " rows, podml wrote " +
+                                            std::to_string(w.columnRows));
     ++failures;
   }
 
@@ -677,6 +696,59 @@ int main(int argc, char** argv) {
               mbps(colBytes, col.seconds) / mbps(memcpyBytes, tMemcpy));
   std::printf("\n");
   std::fflush(stdout);
+
+  // The same for make bench's summary. MB/s rows: ratio = podml MB/s / baseline MB/s.
+  {
+    using podml::bench::ReportRow;
+    const double memcpyMbps = mbps(memcpyBytes, tMemcpy);
+    const std::string memcpyName = "memcpy of " + fmt("%.0f", static_cast<double>(memcpyBytes) / 1e6) + " MB";
+    const auto vsMemcpy = [&](const std::string& metric, double value) {
+      ReportRow r;
+      r.metric = metric;
+      r.value = value;
+      r.unit = "MB/s";
+      r.baseline = memcpyName;
+      r.baselineValue = memcpyMbps;
+      r.ratio = value / memcpyMbps;
+      report.row(r);
+    };
+    vsMemcpy("full write (Writer::writeFrame, default options)", mbps(w.payload, w.seconds));
+    vsMemcpy("full read (Reader::readNextFrame)", mbps(w.payload, full.seconds));
+    vsMemcpy("one float column (Reader::readColumns)", mbps(colBytes, col.seconds));
+
+    ReportRow r;
+    r.metric = "one column read: speed-up over full read (time of full read / time of column read)";
+    r.value = col.seconds;
+    r.unit = "s";
+    r.baseline = "full read";
+    r.baselineValue = full.seconds;
+    r.ratio = fullVsCol;
+    r.target = ">= 10x";
+    r.pass = fullVsCol >= 10;
+    report.row(r);
+
+    const auto vsH5py = [&](const std::string& metric, const ColumnRead& c, const PyRead& p, const std::string& target) {
+      if (!p.seconds) {
+        report.error(metric, p.error);
+        return;
+      }
+      ReportRow x;
+      x.metric = metric;
+      x.value = mbps(colBytes, c.seconds);
+      x.unit = "MB/s";
+      x.baseline = "h5py f[path][:]";
+      x.baselineValue = mbps(colBytes, *p.seconds);
+      x.ratio = x.value / x.baselineValue;
+      x.target = target;
+      if (!target.empty()) {
+        x.pass = x.ratio >= 1.0;
+      }
+      report.row(x);
+    };
+    vsH5py("one float column vs h5py", col, py, ">= 1.0x");
+    vsH5py("one float column vs h5py, cold page cache", colCold, pyCold, "");
+  }
+
   if (!cfg.keep) {
     std::remove(path.c_str());
   } else {
@@ -712,6 +784,7 @@ int main(int argc, char** argv) {
       if (r.col.rows != r.w.columnRows || !sameSum(r.col.sum, r.w.columnSum) ||
           (r.py.seconds && !sameSum(r.py.sum, r.w.columnSum))) {
         std::fprintf(stderr, "podml-bench-io: error: %s does not read back what was written\n", name.c_str());
+        report.error("read back (" + name + ")", "does not read back what was written");
         ++failures;
       }
       printConfigRow(r, noneSize);
@@ -751,6 +824,7 @@ int main(int argc, char** argv) {
       }
       if (r.col.rows != r.w.columnRows || !sameSum(r.col.sum, r.w.columnSum)) {
         std::fprintf(stderr, "podml-bench-io: error: %s does not read back what was written\n", name.c_str());
+        report.error("read back (" + name + ")", "does not read back what was written");
         ++failures;
       }
       printConfigRow(r, firstSize);
@@ -760,5 +834,6 @@ int main(int argc, char** argv) {
 
   std::printf("total benchmark time %.0f s; load average at end: %s\n", seconds(start, Clock::now()),
               loadAverage().c_str());
+  report.end();
   return failures == 0 ? 0 : 1;
 }

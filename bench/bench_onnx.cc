@@ -19,10 +19,12 @@
 /// the median in brackets. Prints a markdown table with ns/object and the ratios
 /// podml/raw and per-object/podml, with the issue's targets.
 ///
-/// Usage: podml-bench-onnx [--reps R] [--objects M] [--n N]...
-///   --reps R      repetitions per row (default 7)
-///   --objects M   objects scored per timed repetition of (a), (b), (d) (default 200000)
-///   --n N         only this N (repeatable; default 1 10 100 1000 100000)
+/// Usage: podml-bench-onnx [--reps R] [--objects M] [--n N]... [--report FILE]
+///   --reps R       repetitions per row (default 7)
+///   --objects M    objects scored per timed repetition of (a), (b), (d) (default 200000)
+///   --n N          only this N (repeatable; default 1 10 100 1000 100000)
+///   --report FILE  also append (a) vs (b) and (c) vs (a) per N to FILE as JSON lines
+///                  (default $PODML_BENCH_REPORT; BenchCommon.h, collected by make bench)
 
 #include "BenchCommon.h"
 
@@ -73,7 +75,8 @@ constexpr std::array<const char*, 8> kMembers = {"energy", "momentum.x", "moment
 constexpr int64_t kFeatures = 8;
 
 [[noreturn]] void usage(const char* argv0, const std::string& why) {
-  std::fprintf(stderr, "podml-bench-onnx: error: %s\nusage: %s [--reps R] [--objects M] [--n N]...\n", why.c_str(), argv0);
+  std::fprintf(stderr, "podml-bench-onnx: error: %s\nusage: %s [--reps R] [--objects M] [--n N]... [--report FILE]\n",
+               why.c_str(), argv0);
   std::exit(2);
 }
 
@@ -163,9 +166,12 @@ int main(int argc, char** argv) {
   int reps = 7;
   std::size_t objectsPerRep = 200'000;
   std::vector<std::size_t> sizes;
+  std::string reportPath;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if ((a == "--reps" || a == "--objects" || a == "--n") && i + 1 < argc) {
+    if (a == "--report" && i + 1 < argc) {
+      reportPath = argv[++i];
+    } else if ((a == "--reps" || a == "--objects" || a == "--n") && i + 1 < argc) {
       char* end = nullptr;
       const long long v = std::strtoll(argv[++i], &end, 10);
       if (end == argv[i] || *end != '\0' || v <= 0) {
@@ -188,6 +194,8 @@ int main(int argc, char** argv) {
   if (sizes.empty()) {
     sizes = {1, 10, 100, 1000, 100000};
   }
+  podml::bench::Report report("onnx");
+  report.open(reportPath);
 
   // --- the model ----------------------------------------------------------------------
   const auto dir = std::filesystem::temp_directory_path() / ("podml-bench-onnx-" + std::to_string(getpid()));
@@ -233,6 +241,15 @@ int main(int argc, char** argv) {
   std::printf("- load average at start: %s (anything near or above nproc means the timings are shared)\n\n",
               loadAverage().c_str());
   std::fflush(stdout);
+  {
+    std::string ns;
+    for (const std::size_t n : sizes) {
+      ns += (ns.empty() ? "" : ",") + std::to_string(n);
+    }
+    report.start("MLP 8-64-64-1, ORT " + Ort::GetVersionString() + ", 1 thread, N = " + ns + ", best of " +
+                     std::to_string(reps) + " repetitions, >= " + std::to_string(objectsPerRep) + " objects each",
+                 PODML_BENCH_CXX_FLAGS);
+  }
 
   struct Row {
     std::size_t n;
@@ -359,6 +376,33 @@ int main(int argc, char** argv) {
                 fmt("%.1f", r.perObject.nsBest()).c_str(), fmt("%.1f", r.perObject.nsMedian()).c_str(),
                 fmt("%.1f", r.gather.nsBest()).c_str(), fmt("%.1f", r.gather.nsMedian()).c_str(), fmt("%.3f", ratioRaw).c_str(),
                 fmt("%.1f", ratioPerObject).c_str(), target.c_str(), result.c_str());
+
+    // The same for make bench's summary: podml against raw ORT (the limit), and the
+    // per-object pattern against podml (the speed-up of batching), best repetitions.
+    podml::bench::ReportRow vsRaw;
+    vsRaw.metric = "Session::run vs raw ORT Run on a prepared tensor (podml / raw), N = " + std::to_string(r.n);
+    vsRaw.value = r.podml.nsBest();
+    vsRaw.unit = "ns/object";
+    vsRaw.baseline = "raw ORT";
+    vsRaw.baselineValue = r.raw.nsBest();
+    vsRaw.ratio = ratioRaw;
+    if (r.n >= 100) {
+      vsRaw.target = "<= 1.10x";
+      vsRaw.pass = ratioRaw <= 1.10;
+    }
+    report.row(vsRaw);
+    podml::bench::ReportRow vsPerObject;
+    vsPerObject.metric = "Session::run: speed-up over one Run per object (per-object / podml), N = " + std::to_string(r.n);
+    vsPerObject.value = r.podml.nsBest();
+    vsPerObject.unit = "ns/object";
+    vsPerObject.baseline = "one Run per object";
+    vsPerObject.baselineValue = r.perObject.nsBest();
+    vsPerObject.ratio = ratioPerObject;
+    if (r.n == 100) {
+      vsPerObject.target = ">= 10x";
+      vsPerObject.pass = ratioPerObject >= 10.0;
+    }
+    report.row(vsPerObject);
   }
   std::printf("\nns/object = time per repetition / objects scored; (d) is informative: a typed column gather plus Run,\n"
               "what podml's run can approach (podml - (d) is the cost of podml's own binding and gather code).\n");
@@ -370,9 +414,14 @@ int main(int argc, char** argv) {
   if (maxDiffRaw != 0.0 || maxDiffRef > 1e-5) {
     std::fprintf(stderr, "podml-bench-onnx: error: outputs differ (podml vs raw %g, raw vs reference %g)\n", maxDiffRaw,
                  maxDiffRef);
+    report.error("outputs: podml vs raw ORT vs plain C++ forward pass",
+                 "outputs differ (podml vs raw " + fmt("%g", maxDiffRaw) + ", raw vs reference " + fmt("%g", maxDiffRef) +
+                     ")");
+    report.end();
     return 1;
   }
   // A missed target is a finding, not a failure of the program (make bench runs on).
   std::printf("- targets: %s\n", allPass ? "all met" : "MISSED (see the result column)");
+  report.end();
   return 0;
 }

@@ -1,7 +1,9 @@
 // Training throughput (issue 5): the C++ trainer (libtorch) and the Python route
 // (podml module + PyTorch, examples/python/train.py) on the same toy file, spec and
 // network, with every epoch run. Prints a markdown table of samples/s, the share of
-// time spent reading data, and the ratio C++ / Python.
+// time spent reading data, and the ratio C++ / Python. With --report FILE (or
+// $PODML_BENCH_REPORT) the ratios are also appended to FILE as JSON lines (BenchCommon.h,
+// collected by make bench); a route that fails is reported there as an error row.
 #include "BenchCommon.h"
 
 #include "podml/Json.h"
@@ -11,11 +13,17 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef PODML_BENCH_CXX_FLAGS
+#define PODML_BENCH_CXX_FLAGS "?"
+#endif
 
 namespace {
 
@@ -25,7 +33,8 @@ struct Route {
 };
 
 void usage() {
-  std::fprintf(stderr, "usage: podml-bench-train [--events N] [--epochs E] [--threads T] [--python PY]\n");
+  std::fprintf(stderr,
+               "usage: podml-bench-train [--events N] [--epochs E] [--threads T] [--python PY] [--report FILE]\n");
   std::exit(2);
 }
 
@@ -35,6 +44,7 @@ int main(int argc, char** argv) {
   uint64_t events = 20000;
   int epochs = 5, threads = 2;
   std::string python = "/usr/bin/python3";
+  std::string reportPath;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) {
@@ -48,42 +58,93 @@ int main(int argc, char** argv) {
       threads = std::stoi(argv[++i]);
     } else if (a == "--python") {
       python = argv[++i];
+    } else if (a == "--report") {
+      reportPath = argv[++i];
     } else {
       usage();
     }
   }
+  podml::bench::Report report("train");
+  report.open(reportPath);
+  report.start("podml toy, " + std::to_string(events) + " events, examples/toy-train.yaml, " + std::to_string(epochs) +
+                   " epochs, " + std::to_string(threads) + " threads",
+               PODML_BENCH_CXX_FLAGS);
+  const char* const kStepsMetric = "training throughput, optimiser steps (C++ / Python)";
+  const char* const kEndMetric = "training throughput, end to end (C++ / Python)";
+
   namespace fs = std::filesystem;
   const auto dir = fs::temp_directory_path() / ("podml-bench-train-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto data = (dir / "toy.h5").string();
-  const auto summary = podml::toy::writeToyDataset(data, {.events = events, .seed = 1});
+  podml::toy::ToySummary summary;
+  try {
+    summary = podml::toy::writeToyDataset(data, {.events = events, .seed = 1});
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "podml-bench-train: error: cannot write the toy data: %s\n", e.what());
+    report.error(kStepsMetric, std::string("cannot write the toy data: ") + e.what());
+    report.end();
+    fs::remove_all(dir);
+    return 1;
+  }
 
   auto spec = podml::train::TrainingSpec::fromYamlFile(PODML_BENCH_TOY_SPEC);
   spec.training.epochs = epochs;
   spec.training.patience = 0;
   podml::train::TrainOptions options;
   options.threads = threads;
-  const auto r = podml::train::trainAndExport(spec, {data}, (dir / "cpp.onnx").string(), options);
-  Route cpp{"C++ (podml train, libtorch)", static_cast<double>(r.samplesSeen), r.stepSeconds, r.readSeconds,
-            r.totalSeconds, r.validationAuc};
+  Route cpp{"C++ (podml train, libtorch)"};
+  std::string cppError;
+  try {
+    const auto r = podml::train::trainAndExport(spec, {data}, (dir / "cpp.onnx").string(), options);
+    cpp = {cpp.name, static_cast<double>(r.samplesSeen), r.stepSeconds, r.readSeconds, r.totalSeconds, r.validationAuc};
+  } catch (const std::exception& e) {
+    cppError = std::string("the C++ route failed: ") + e.what();
+    std::fprintf(stderr, "podml-bench-train: %s\n", cppError.c_str());
+  }
 
-  const auto report = (dir / "python.json").string();
+  // The Python route runs in a child process; its stderr goes to a log, shown when it fails.
+  const auto pyReport = (dir / "python.json").string();
+  const auto pyLog = (dir / "python.log").string();
   const std::string cmd = "PYTHONPATH=" PODML_BENCH_PYTHONPATH " " + python + " " + PODML_BENCH_TRAIN_SCRIPT + " " + PODML_BENCH_TOY_SPEC + " " + data + " -o " +
                           (dir / "python.onnx").string() + " --epochs " + std::to_string(epochs) +
-                          " --no-early-stopping --threads " + std::to_string(threads) + " -q --report " + report;
+                          " --no-early-stopping --threads " + std::to_string(threads) + " -q --report " + pyReport +
+                          " 2> " + pyLog;
   Route py{"Python (podml module, PyTorch)"};
-  if (std::system(cmd.c_str()) == 0) {
-    std::ifstream in(report);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const auto j = podml::json::parse(ss.str(), report);
-    py.samples = j["samples"].asDouble();
-    py.stepSeconds = j["step_seconds"].asDouble();
-    py.readSeconds = j["read_seconds"].asDouble();
-    py.totalSeconds = j["total_seconds"].asDouble();
-    py.auc = j["validation_auc"].asDouble();
+  std::string pyError;
+  const int rc = std::system(cmd.c_str());
+  std::string lastLogLine; // of a failed run, usually the exception
+  {
+    std::ifstream log(pyLog);
+    std::string line;
+    while (std::getline(log, line)) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+      if (!line.empty()) {
+        lastLogLine = line;
+      }
+    }
+  }
+  if (rc == 0) {
+    try {
+      std::ifstream in(pyReport);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      const auto j = podml::json::parse(ss.str(), pyReport);
+      py.samples = j["samples"].asDouble();
+      py.stepSeconds = j["step_seconds"].asDouble();
+      py.readSeconds = j["read_seconds"].asDouble();
+      py.totalSeconds = j["total_seconds"].asDouble();
+      py.auc = j["validation_auc"].asDouble();
+    } catch (const std::exception& e) {
+      pyError = std::string("cannot read the Python route's report: ") + e.what();
+      py.totalSeconds = 0;
+    }
   } else {
-    std::fprintf(stderr, "podml-bench-train: the Python route failed: %s\n", cmd.c_str());
+    pyError = "the Python route failed (" +
+              (WIFEXITED(rc) ? "exit status " + std::to_string(WEXITSTATUS(rc)) : "status " + std::to_string(rc)) + ")" +
+              (lastLogLine.empty() ? "" : ": " + lastLogLine);
+  }
+  if (!pyError.empty()) {
+    std::fprintf(stderr, "podml-bench-train: %s\n  command: %s\n", pyError.c_str(), cmd.c_str());
   }
 
   std::printf("## Training throughput\n\n");
@@ -107,11 +168,34 @@ int main(int argc, char** argv) {
                 podml::bench::fmt("%.1f", 100.0 * x->readSeconds / x->totalSeconds).c_str(),
                 podml::bench::fmt("%.4f", x->auc).c_str());
   }
-  if (py.totalSeconds > 0) {
+  if (cpp.totalSeconds > 0 && py.totalSeconds > 0) {
     std::printf("\nratio C++ / Python: %.2f (optimiser steps), %.2f (end to end)\n",
                 (cpp.samples / cpp.stepSeconds) / (py.samples / py.stepSeconds),
                 (cpp.samples / cpp.totalSeconds) / (py.samples / py.totalSeconds));
   }
+
+  // The same for make bench's summary: samples/s of the C++ route against the Python route.
+  const auto throughputRow = [&](const char* metric, double cppSeconds, double pySeconds) {
+    podml::bench::ReportRow x;
+    x.metric = metric;
+    x.unit = "samples/s";
+    x.baseline = "Python (podml module + PyTorch)";
+    if (cppError.empty()) {
+      x.value = cpp.samples / cppSeconds;
+    }
+    if (pyError.empty()) {
+      x.baselineValue = py.samples / pySeconds;
+    }
+    if (cppError.empty() && pyError.empty()) {
+      x.ratio = x.value / x.baselineValue;
+    }
+    x.error = cppError + (!cppError.empty() && !pyError.empty() ? "; " : "") + pyError;
+    report.row(x);
+  };
+  throughputRow(kStepsMetric, cpp.stepSeconds, py.stepSeconds);
+  throughputRow(kEndMetric, cpp.totalSeconds, py.totalSeconds);
+  report.end();
+
   fs::remove_all(dir);
-  return py.totalSeconds > 0 ? 0 : 1;
+  return cppError.empty() && pyError.empty() ? 0 : 1;
 }

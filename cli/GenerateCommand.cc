@@ -16,21 +16,25 @@ struct GenerateOptions {
   std::string name;
   std::vector<std::string> upstream;
   std::vector<std::string> extraCodePath;
-  bool quiet{false};
 };
 } // namespace
 
-Runner addGenerateCommand(CLI::App& app) {
+Runner addGenerateCommand(CLI::App& app, const GlobalOptions& g) {
   auto opts = std::make_shared<GenerateOptions>();
   auto* cmd = app.add_subcommand("generate", "Generate C++ (podio API, struct-of-arrays storage) from a podio YAML data model");
-  cmd->footer("Example:\n  podml generate edm4hep.yaml build/edm4hep --extra-code-path datamodels/edm4hep-support/include");
+  cmd->footer("Writes include/<name>/... and src/...; files whose content did not change are not touched, so\n"
+              "rebuilds stay incremental. From CMake, use podml_add_datamodel_library() instead (README.md).\n"
+              "Examples:\n"
+              "  podml generate my_model.yaml build/my_model --name mymodel\n"
+              "  podml generate extension.yaml build/ext --upstream-edm edm4hep:edm4hep.yaml\n"
+              "  podml generate edm4hep.yaml build/edm4hep --extra-code-path datamodels/edm4hep-support/include");
   cmd->add_option("model", opts->yaml, "podio YAML data model definition")->required();
   cmd->add_option("outdir", opts->outDir, "output directory (include/<name>/..., src/...)")->required();
   cmd->add_option("--name", opts->name, "data model (package) name; default: the YAML file's stem");
-  cmd->add_option("--upstream-edm", opts->upstream, "upstream data model this one extends, as NAME:FILE.yaml");
-  cmd->add_option("--extra-code-path", opts->extraCodePath, "where to look for ExtraCode declarationFile/implementationFile");
-  cmd->add_flag("-q,--quiet", opts->quiet, "print nothing on success");
-  return [opts, cmd]() -> int {
+  cmd->add_option("--upstream-edm", opts->upstream, "upstream data model this one extends, as NAME:FILE.yaml (repeatable)");
+  cmd->add_option("--extra-code-path", opts->extraCodePath,
+                  "where to look for ExtraCode declarationFile/implementationFile (repeatable)");
+  return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
@@ -38,8 +42,8 @@ Runner addGenerateCommand(CLI::App& app) {
     for (const auto& u : opts->upstream) {
       const auto colon = u.find(':');
       if (colon == std::string::npos || colon == 0 || colon + 1 == u.size()) {
-        std::cerr << "podml: error: --upstream-edm expects NAME:FILE.yaml, got '" << u << "'\n";
-        return 2;
+        throw CliError(kExitBadUsage, "--upstream-edm expects NAME:FILE.yaml, got '" + u + "'",
+                       "give the upstream model's name and YAML file, e.g. --upstream-edm edm4hep:edm4hep.yaml");
       }
       upstream.push_back({u.substr(0, colon), u.substr(colon + 1)});
     }
@@ -59,7 +63,25 @@ Runner addGenerateCommand(CLI::App& app) {
     in.yamlHash = model.yamlHash;
     const auto files = gen::render(in);
     const auto written = gen::writeIfChanged(files, opts->outDir);
-    if (!opts->quiet) {
+    if (g.verbose) {
+      const auto& d = model.definition;
+      std::cout << "data model '" << name << "' schema version " << d.schemaVersion << ", hash " << d.hash << "\n";
+      for (const auto& u : model.upstream) {
+        std::cout << "  upstream: " << u.name << " (schema version " << u.schemaVersion << ")\n";
+      }
+      for (const auto& t : d.datatypes) {
+        std::cout << "  " << (t.isLink ? "link " : "datatype ") << t.name << ": " << t.members.size() << " members, "
+                  << t.vectorMembers.size() << " vector members, " << t.relations.size() << " relations, "
+                  << t.columns.size() << " columns\n";
+      }
+      for (const auto& c : d.components) {
+        std::cout << "  component " << c.name << ": " << c.members.size() << " members\n";
+      }
+      for (const auto& i : d.interfaces) {
+        std::cout << "  interface " << i.name << ": " << i.types.size() << " types\n";
+      }
+    }
+    if (!g.quiet) {
       std::cout << "podml: generated data model '" << name << "' (" << model.definition.datatypes.size()
                 << " datatypes and links, " << model.definition.components.size() << " components, "
                 << model.definition.interfaces.size() << " interfaces) in " << opts->outDir << ": " << files.size()

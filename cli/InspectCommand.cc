@@ -1,10 +1,14 @@
 #include "Commands.h"
 
+#include "Progress.h"
+
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
 #include "podml/io/Reader.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +21,13 @@ namespace {
 struct InspectOptions {
   std::vector<std::string> inputs;
   bool json{false};
+};
+
+// Per file of a chain (shown with --verbose): its size and entries per category.
+struct FileSummary {
+  std::string name;
+  uint64_t bytes{0};
+  std::vector<std::pair<std::string, uint64_t>> entries;
 };
 
 // ---- podml HDF5 files: gather once, then print as text or JSON --------------
@@ -32,16 +43,33 @@ struct PodmlSummary {
   uint32_t formatVersion{0};
   std::vector<std::shared_ptr<const DataModelDefinition>> models;
   std::vector<CategorySummary> categories;
+  std::vector<FileSummary> perFile;
 };
 
-PodmlSummary summarizePodml(const std::vector<std::string>& inputs) {
-  const auto reader = io::makeReader(inputs);
+PodmlSummary summarizePodml(const std::vector<std::string>& inputs, const GlobalOptions& g) {
+  // Each file is opened (and probed) on its own first, with a progress bar for long
+  // chains and its own counts for --verbose; the chain then reuses the probes.
+  const auto files = io::expandFiles(inputs);
   PodmlSummary s;
-  s.files = reader->files();
-  s.formatVersion = reader->formatVersion();
-  s.models = reader->dataModels();
-  for (const auto& name : reader->getAvailableCategories()) {
-    s.categories.push_back({name, reader->getEntries(name), reader->collections(name)});
+  Progress progress(files.size(), "opening", g.quiet || files.size() < 2, "files");
+  for (const auto& f : files) {
+    const io::Reader one({f});
+    FileSummary fs{f, 0, {}};
+    std::error_code ec;
+    fs.bytes = std::filesystem::file_size(f, ec);
+    for (const auto& name : one.getAvailableCategories()) {
+      fs.entries.emplace_back(name, one.getEntries(name));
+    }
+    s.perFile.push_back(std::move(fs));
+    progress.update(s.perFile.size());
+  }
+  progress.done();
+  const io::Reader reader(files, io::ReaderOptions{io::Probe::Off});
+  s.files = reader.files();
+  s.formatVersion = reader.formatVersion();
+  s.models = reader.dataModels();
+  for (const auto& name : reader.getAvailableCategories()) {
+    s.categories.push_back({name, reader.getEntries(name), reader.collections(name)});
   }
   return s;
 }
@@ -55,20 +83,6 @@ const DatatypeDef* findType(const PodmlSummary& s, const io::CollectionInfo& c) 
   return nullptr;
 }
 
-const char* kindName(ColumnKind kind) {
-  switch (kind) {
-  case ColumnKind::Member:
-    return "member";
-  case ColumnKind::VectorValue:
-    return "vector_value";
-  case ColumnKind::RangeBegin:
-    return "range_begin";
-  case ColumnKind::RangeEnd:
-    return "range_end";
-  }
-  return "?";
-}
-
 json::Value columnJson(const io::ColumnInfo& col) {
   json::Value j = json::Value::object();
   j.set("path", col.path);
@@ -79,7 +93,7 @@ json::Value columnJson(const io::ColumnInfo& col) {
   }
   j.set("shape", std::move(shape));
   j.set("unit", col.unit);
-  j.set("kind", kindName(col.kind));
+  j.set("kind", columnKindName(col.kind));
   j.set("owner", col.owner);
   return j;
 }
@@ -177,7 +191,32 @@ std::string shapeText(const std::vector<uint32_t>& shape) {
   return t + "]";
 }
 
-void printText(const PodmlSummary& s, std::ostream& out) {
+const ColumnDef* findColumn(const DatatypeDef* def, const std::string& path) {
+  if (def != nullptr) {
+    for (const auto& c : def->columns) {
+      if (c.path == path) {
+        return &c;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string humanBytes(uint64_t b) {
+  char buf[32];
+  if (b >= (1ull << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(b) / double(1ull << 30));
+  } else if (b >= (1ull << 20)) {
+    std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(b) / double(1ull << 20));
+  } else if (b >= (1ull << 10)) {
+    std::snprintf(buf, sizeof buf, "%.1f KiB", static_cast<double>(b) / double(1ull << 10));
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  }
+  return buf;
+}
+
+void printText(const PodmlSummary& s, std::ostream& out, bool verbose) {
   out << (s.files.size() == 1 ? "file: " : "files: ");
   for (std::size_t i = 0; i < s.files.size(); ++i) {
     out << (i ? ", " : "") << s.files[i];
@@ -188,6 +227,18 @@ void printText(const PodmlSummary& s, std::ostream& out) {
     models.push_back({m->name, "schema version " + std::to_string(m->schemaVersion), "hash " + m->hash});
   }
   printTable(out, "  ", models);
+  if (verbose) {
+    out << "per file:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : s.perFile) {
+      std::string entries;
+      for (const auto& [name, n] : f.entries) {
+        entries += (entries.empty() ? "" : ", ") + name + " " + std::to_string(n);
+      }
+      rows.push_back({f.name, humanBytes(f.bytes), entries.empty() ? "no categories" : "entries: " + entries});
+    }
+    printTable(out, "  ", rows);
+  }
   for (const auto& cat : s.categories) {
     out << "\ncategory '" << cat.name << "': " << cat.entries << (cat.entries == 1 ? " entry" : " entries") << ", "
         << cat.collections.size() << " collections\n";
@@ -195,15 +246,33 @@ void printText(const PodmlSummary& s, std::ostream& out) {
       out << "  " << c.name << ": " << (c.subset ? "subset of " : "") << c.type << ", " << c.objects
           << (c.subset ? " references" : " objects") << " (" << c.dataModel << " schema " << c.schemaVersion
           << ", collection ID " << c.collectionID << ")\n";
+      const auto* def = c.subset ? nullptr : findType(s, c);
+      if (verbose) {
+        if (cat.entries > 0) {
+          char mean[32];
+          std::snprintf(mean, sizeof mean, "%.2f", static_cast<double>(c.objects) / static_cast<double>(cat.entries));
+          out << "    " << mean << (c.subset ? " references" : " objects") << " per entry\n";
+        }
+        if (def != nullptr && !def->description.empty()) {
+          out << "    " << def->description << "\n";
+        }
+      }
       if (!c.columns.empty()) {
         std::vector<std::vector<std::string>> rows{{"column", "dtype", "shape", "unit", "kind"}};
+        if (verbose) {
+          rows.front().insert(rows.front().end(), {"owner", "description"});
+        }
         for (const auto& col : c.columns) {
           rows.push_back({col.path, std::string(dtypeName(col.dtype)), shapeText(col.shape),
-                          col.unit.empty() ? "-" : col.unit, kindName(col.kind)});
+                          col.unit.empty() ? "-" : col.unit, std::string(columnKindName(col.kind))});
+          if (verbose) {
+            const auto* cd = findColumn(def, col.path);
+            rows.back().push_back(col.owner.empty() ? "-" : col.owner);
+            rows.back().push_back(cd == nullptr || cd->description.empty() ? "-" : cd->description);
+          }
         }
         printTable(out, "    ", rows);
       }
-      const auto* def = c.subset ? nullptr : findType(s, c);
       if (def != nullptr && !def->relations.empty()) {
         out << "    relations:";
         for (std::size_t i = 0; i < def->relations.size(); ++i) {
@@ -216,36 +285,46 @@ void printText(const PodmlSummary& s, std::ostream& out) {
   }
 }
 
-int inspectPodml(const InspectOptions& opts) {
-  const PodmlSummary summary = summarizePodml(opts.inputs);
+int inspectPodml(const InspectOptions& opts, const GlobalOptions& g) {
+  const PodmlSummary summary = summarizePodml(opts.inputs, g);
   if (opts.json) {
     std::cout << json::dump(toJson(summary), 2) << "\n";
-  } else {
-    printText(summary, std::cout);
+  } else if (!g.quiet) {
+    printText(summary, std::cout, g.verbose);
   }
   return 0;
 }
 
 } // namespace
 
-Runner addInspectCommand(CLI::App& app) {
+Runner addInspectCommand(CLI::App& app, const GlobalOptions& g) {
   auto opts = std::make_shared<InspectOptions>();
   auto* cmd = app.add_subcommand("inspect", "Summarise podml files (data models, categories, collections, columns) or an ONNX model (inputs, outputs, card)");
   cmd->footer("Several files or a quoted glob are read as one chain (entries and objects are summed).\n"
+              "A single .onnx argument is shown as a model: its inputs, outputs and podml card.\n"
+              "-v adds per-file sizes and entries, objects per entry, column owners and descriptions\n"
+              "(and a model's training provenance); -q prints nothing and only checks that the files open.\n"
+              "--json prints one document (schema: docs/cli.md).\n"
               "Examples:\n"
               "  podml inspect events.h5\n"
-              "  podml inspect 'data/run*.h5' --json | python3 -m json.tool");
-  cmd->add_option("files", opts->inputs, "podml HDF5 file(s) or glob pattern(s)")->required();
+              "  podml inspect 'data/run*.h5' --json | python3 -m json.tool\n"
+              "  podml inspect -v lepton-id.onnx");
+  cmd->add_option("files", opts->inputs, "podml HDF5 file(s) or glob pattern(s), or one ONNX model")->required();
   cmd->add_flag("--json", opts->json, "print one JSON document instead of text");
-  return [opts, cmd]() -> int {
+  return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
     // The one place that picks an inspector by input kind.
-    if (opts->inputs.size() == 1 && opts->inputs.front().ends_with(".onnx")) {
-      return inspectModel(opts->inputs.front(), opts->json);
+    const auto isModel = [](const std::string& f) { return f.ends_with(".onnx"); };
+    if (opts->inputs.size() == 1 && isModel(opts->inputs.front())) {
+      return inspectModel(opts->inputs.front(), opts->json, g);
     }
-    return inspectPodml(*opts);
+    if (std::any_of(opts->inputs.begin(), opts->inputs.end(), isModel)) {
+      throw CliError(kExitBadUsage, "cannot inspect ONNX models together with other files",
+                     "inspect one model at a time: `podml inspect MODEL.onnx`");
+    }
+    return inspectPodml(*opts, g);
   };
 }
 

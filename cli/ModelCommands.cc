@@ -80,9 +80,13 @@ onnx::ModelCard readCardFile(const std::string& path) {
   }
 }
 
-// The data model a card is completed or checked against: from a podml file or a YAML.
-std::shared_ptr<const DataModelDefinition> dataModelFrom(const std::string& source, const std::string& name) {
-  if (source.ends_with(".yaml") || source.ends_with(".yml")) {
+bool isYaml(const std::string& path) { return path.ends_with(".yaml") || path.ends_with(".yml"); }
+
+// The data model a card is completed or checked against: from a podml file or a YAML;
+// null if a podml file does not hold it (`names` then lists the ones it holds).
+std::shared_ptr<const DataModelDefinition> dataModelFrom(const std::string& source, const std::string& name,
+                                                         std::string* names = nullptr) {
+  if (isYaml(source)) {
     auto model = gen::readModel(source, name.empty() ? std::filesystem::path(source).stem().string() : name);
     return std::make_shared<const DataModelDefinition>(std::move(model.definition));
   }
@@ -91,8 +95,11 @@ std::shared_ptr<const DataModelDefinition> dataModelFrom(const std::string& sour
     if (name.empty() || m->name == name) {
       return m;
     }
+    if (names != nullptr) {
+      *names += (names->empty() ? "'" : ", '") + m->name + "'";
+    }
   }
-  throw DefinitionError("cannot find data model '" + name + "' in '" + source + "'");
+  return nullptr;
 }
 
 std::string dims(const std::vector<onnx::Dim>& shape) {
@@ -115,9 +122,48 @@ json::Value tensorsJson(const std::vector<onnx::TensorInfo>& ts) {
   return a;
 }
 
+void printCard(const onnx::ModelCard& card, std::ostream& out) {
+  out << "card (version " << card.version << "): data model '" << card.dataModel << "' schema version "
+      << card.schemaVersion << ", members hash " << card.membersHash << "\n";
+  for (const auto& in : card.inputs) {
+    out << "  input " << in.name << " <- " << in.collectionType << " '" << in.collection << "' " << dtypeName(in.dtype)
+        << " " << dims(in.shape) << "\n";
+    for (const auto& m : in.members) {
+      out << "    " << m.path << "  " << dtypeName(m.dtype) << (m.unit.empty() ? "" : " [" + m.unit + "]") << "\n";
+    }
+    if (!in.preprocessing.empty()) {
+      out << "    preprocessing: " << in.preprocessing << "\n";
+    }
+  }
+  for (const auto& o : card.outputs) {
+    out << "  output " << o.name << ": " << o.meaning;
+    if (o.target) {
+      out << " -> " << o.target->type << "." << o.target->member << " in '" << o.target->collection << "'"
+          << (o.target->relation.empty() ? "" : " (" + o.target->relation + " -> scored object)");
+    }
+    out << "\n";
+  }
+  out << "  producer: " << card.producer << "\n";
+}
+
 } // namespace
 
-int inspectModel(const std::string& path, bool asJson) {
+std::string attachHint(const std::string& model) {
+  return "attach one with `podml card attach " + shellQuote(model) +
+         " CARD.yaml -o MODEL-card.onnx --data DATA.h5`; docs/model-card.md describes cards";
+}
+
+onnx::ModelCard requireModelCard(const std::string& model, const onnx::ModelInfo& info, const std::string& verb) {
+  if (!info.card) {
+    throw CliError(kExitBadData, "cannot " + verb + " model '" + model + "': it has no podml card", attachHint(model));
+  }
+  onnx::ModelCard card;
+  withHint([&] { card = onnx::ModelCard::fromJson(*info.card, model); },
+           "the card stored in the model is broken: attach a new one with `podml card attach`");
+  return card;
+}
+
+int inspectModel(const std::string& path, bool asJson, const GlobalOptions& g) {
   const auto info = onnx::readModelInfo(path);
   if (asJson) {
     json::Value o = json::Value::object();
@@ -125,10 +171,21 @@ int inspectModel(const std::string& path, bool asJson) {
     o.set("file", json::Value(path));
     o.set("ir_version", json::Value(info.irVersion));
     o.set("producer", json::Value(info.producer));
+    json::Value opsets = json::Value::object();
+    for (const auto& [domain, version] : info.opsets) {
+      opsets.set(domain.empty() ? "ai.onnx" : domain, json::Value(version));
+    }
+    o.set("opsets", std::move(opsets));
     o.set("inputs", tensorsJson(info.inputs));
     o.set("outputs", tensorsJson(info.outputs));
     o.set("card", info.card ? json::parse(*info.card, path) : json::Value());
     std::cout << json::dump(o, 2) << "\n";
+    return 0;
+  }
+  if (g.quiet) {
+    if (info.card) {
+      (void)onnx::ModelCard::fromJson(*info.card, path); // still report a broken card
+    }
     return 0;
   }
   std::cout << "model: " << path << "\nIR version " << info.irVersion << ", producer " << info.producer << ", opsets";
@@ -144,57 +201,63 @@ int inspectModel(const std::string& path, bool asJson) {
     std::cout << "  " << t.name << "  " << onnx::onnxTypeName(t.elementType) << " " << dims(t.shape) << "\n";
   }
   if (!info.card) {
-    std::cout << "card: none (attach one with `podml card attach`)\n";
+    std::cout << "card: none; " << attachHint(path) << "\n";
     return 0;
   }
   const auto card = onnx::ModelCard::fromJson(*info.card, path);
-  std::cout << "card (version " << card.version << "): data model '" << card.dataModel << "' schema version "
-            << card.schemaVersion << ", members hash " << card.membersHash << "\n";
-  for (const auto& in : card.inputs) {
-    std::cout << "  input " << in.name << " <- " << in.collectionType << " '" << in.collection << "' "
-              << dtypeName(in.dtype) << " " << dims(in.shape) << "\n";
-    for (const auto& m : in.members) {
-      std::cout << "    " << m.path << "  " << dtypeName(m.dtype) << (m.unit.empty() ? "" : " [" + m.unit + "]") << "\n";
-    }
-    if (!in.preprocessing.empty()) {
-      std::cout << "    preprocessing: " << in.preprocessing << "\n";
-    }
+  printCard(card, std::cout);
+  if (g.verbose) {
+    std::cout << "provenance: " << json::dump(json::parse(card.provenanceJson, path), 2) << "\n";
   }
-  for (const auto& o : card.outputs) {
-    std::cout << "  output " << o.name << ": " << o.meaning;
-    if (o.target) {
-      std::cout << " -> " << o.target->type << "." << o.target->member << " in '" << o.target->collection << "'"
-                << (o.target->relation.empty() ? "" : " (" + o.target->relation + " -> scored object)");
-    }
-    std::cout << "\n";
-  }
-  std::cout << "  producer: " << card.producer << "\n";
   return 0;
 }
 
-Runner addCardCommand(CLI::App& app) {
+Runner addCardCommand(CLI::App& app, const GlobalOptions& g) {
   struct Options {
     std::string model, card, out, data, dataModel;
   };
   auto opts = std::make_shared<Options>();
-  auto* card = app.add_subcommand("card", "Model cards: attach one to an ONNX model");
+  auto* card = app.add_subcommand("card", "Model cards: attach one to an ONNX model (what it reads, what it writes)");
   card->require_subcommand(1);
+  card->footer("A card says which collection, type and members a model reads and where its\n"
+               "outputs go (docs/model-card.md).\n"
+               "Examples:\n"
+               "  podml card attach model.onnx card.yaml -o model-card.onnx --data events.h5\n"
+               "  podml card attach --help");
   auto* attach = card->add_subcommand("attach", "Store a model card (YAML or JSON) in an ONNX model's metadata");
-  attach->footer("Members given as plain paths get their dtype, shape and unit from the data model.\nExample:\n"
-                 "  podml card attach model.onnx card.yaml -o model-card.onnx --data events.h5");
+  attach->footer("Members given as plain paths get their dtype, shape and unit from the data model (--data).\n"
+                 "The card must fit the graph (input and output names, dtypes, widths), else nothing is written.\n"
+                 "Examples:\n"
+                 "  podml card attach model.onnx card.yaml -o model-card.onnx --data events.h5\n"
+                 "  podml card attach model.onnx card.json -o model.onnx --data edm4hep.yaml --datamodel edm4hep\n"
+                 "  podml check model-card.onnx events.h5      # then check it against the data");
   attach->add_option("model", opts->model, "ONNX model")->required();
   attach->add_option("card", opts->card, "model card, .yaml or .json")->required();
   attach->add_option("-o,--output", opts->out, "output model (may equal the input)")->required();
   attach->add_option("--data", opts->data, "podml file or data model YAML to complete the card from");
   attach->add_option("--datamodel", opts->dataModel, "data model name (default: the card's)");
-  return [opts, attach]() -> int {
+  return [opts, attach, &g]() -> int {
     if (!attach->parsed()) {
       return -1;
     }
-    auto c = readCardFile(opts->card);
+    onnx::ModelCard c;
+    withHint([&] { c = readCardFile(opts->card); },
+             [](const std::string& what) -> std::string {
+               return what.find("no such file") != std::string::npos
+                          ? ""
+                          : "docs/model-card.md describes the card's fields, with an example";
+             });
     if (!opts->data.empty()) {
-      const auto dm = dataModelFrom(opts->data, opts->dataModel.empty() ? c.dataModel : opts->dataModel);
-      c.completeFrom(*dm);
+      const std::string name = opts->dataModel.empty() ? c.dataModel : opts->dataModel;
+      std::string held;
+      const auto dm = dataModelFrom(opts->data, name, &held);
+      if (!dm) {
+        throw CliError(kExitBadData, "cannot complete the card from '" + opts->data + "': it holds no data model '" + name +
+                                         "' (it holds " + (held.empty() ? "none" : held) + ")",
+                       "pass the data the model was made for, or name the data model with --datamodel");
+      }
+      withHint([&] { c.completeFrom(*dm); },
+               "run `podml inspect -v " + shellQuote(opts->data) + "` to list the collections and their columns");
     }
     if (c.producer.empty()) {
       c.producer = "podml " PODML_VERSION_STRING;
@@ -202,55 +265,65 @@ Runner addCardCommand(CLI::App& app) {
     const auto info = onnx::readModelInfo(opts->model);
     const auto problems = onnx::checkCardAgainstGraph(c, info);
     if (!problems.empty()) {
-      std::cerr << "podml: error: the card does not fit the model '" << opts->model << "':\n";
+      std::string what = "the card does not fit the model '" + opts->model + "':";
       for (const auto& p : problems) {
-        std::cerr << "  " << p << "\n";
+        what += "\n  " + p;
       }
-      return 1;
+      throw CliError(kExitBadData, what,
+                     "run `podml inspect " + shellQuote(opts->model) + "` to see the graph's inputs and outputs");
     }
     onnx::attachCard(opts->model, c, opts->out);
-    std::cout << "podml: attached a card (" << c.inputs.size() << " inputs, " << c.outputs.size() << " outputs) to "
-              << opts->out << "\n";
+    if (g.verbose) {
+      printCard(c, std::cout);
+    }
+    if (!g.quiet) {
+      std::cout << "podml: attached a card (" << c.inputs.size() << " inputs, " << c.outputs.size() << " outputs) to "
+                << opts->out << "\n";
+    }
     return 0;
   };
 }
 
-Runner addCheckCommand(CLI::App& app) {
+Runner addCheckCommand(CLI::App& app, const GlobalOptions& g) {
   struct Options {
     std::string model, data;
     bool json{false};
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("check", "Check that an ONNX model's card fits its graph and a data file");
-  cmd->footer("Exit code 0 if everything fits, 1 with one line per mismatch otherwise.\nExample:\n"
-              "  podml check model.onnx events.h5");
+  cmd->footer("Exit code 0 if everything fits, 1 with one line per mismatch otherwise (also with --json).\n"
+              "The data may be a podml file or the data model's YAML. -q prints nothing: use the exit code.\n"
+              "--json prints one document (schema: docs/cli.md).\n"
+              "Examples:\n"
+              "  podml check model.onnx events.h5\n"
+              "  podml check model.onnx edm4hep.yaml --json\n"
+              "  podml check -q model.onnx events.h5 && podml infer model.onnx events.h5 -o scored.h5");
   cmd->add_option("model", opts->model, "ONNX model with a podml card")->required();
   cmd->add_option("data", opts->data, "podml file (or data model YAML)")->required();
-  cmd->add_flag("--json", opts->json, "print the result as JSON");
-  return [opts, cmd]() -> int {
+  cmd->add_flag("--json", opts->json, "print the result as one JSON document");
+  return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
     const auto info = onnx::readModelInfo(opts->model);
-    if (!info.card) {
-      throw ModelError("cannot check model '" + opts->model + "': it has no podml card (attach one with podml card attach)");
-    }
-    const auto card = onnx::ModelCard::fromJson(*info.card, opts->model);
+    const auto card = requireModelCard(opts->model, info, "check");
     auto problems = onnx::checkCardAgainstGraph(card, info);
-    std::shared_ptr<const DataModelDefinition> dm;
-    try {
-      dm = dataModelFrom(opts->data, card.dataModel);
-    } catch (const DefinitionError&) {
-      problems.push_back("data model: the model reads '" + card.dataModel + "', which '" + opts->data + "' does not contain");
-    }
+    std::string held;
+    const auto dm = dataModelFrom(opts->data, card.dataModel, &held);
     if (dm) {
       const auto more = onnx::checkCardAgainstDataModel(card, *dm);
       problems.insert(problems.end(), more.begin(), more.end());
+    } else {
+      problems.push_back("data model: the model reads '" + card.dataModel + "', which '" + opts->data +
+                         "' does not contain (it holds " + (held.empty() ? "none" : held) + ")");
     }
     if (opts->json) {
       json::Value o = json::Value::object();
+      o.set("kind", json::Value("podml-check"));
       o.set("model", json::Value(opts->model));
       o.set("data", json::Value(opts->data));
+      o.set("datamodel", json::Value(card.dataModel));
+      o.set("schema_version", json::Value(card.schemaVersion));
       o.set("ok", json::Value(problems.empty()));
       json::Value p = json::Value::array();
       for (const auto& line : problems) {
@@ -258,16 +331,31 @@ Runner addCheckCommand(CLI::App& app) {
       }
       o.set("mismatches", std::move(p));
       std::cout << json::dump(o, 2) << "\n";
-    } else if (problems.empty()) {
-      std::cout << "podml: " << opts->model << " fits " << opts->data << "\n";
-    } else {
-      std::cout << "podml: " << opts->model << " does not fit " << opts->data << " (" << problems.size()
-                << " mismatches):\n";
-      for (const auto& line : problems) {
-        std::cout << "  " << line << "\n";
+    } else if (!g.quiet) {
+      if (g.verbose) {
+        printCard(card, std::cout);
+        std::cout << "checked the card against the graph (" << info.inputs.size() << " inputs, " << info.outputs.size()
+                  << " outputs) and against data model '" << card.dataModel << "'";
+        if (dm) {
+          std::cout << " schema version " << dm->schemaVersion << " from " << opts->data;
+        }
+        std::cout << "\n";
+      }
+      if (problems.empty()) {
+        std::cout << "podml: " << opts->model << " fits " << opts->data << "\n";
+      } else {
+        std::cout << "podml: " << opts->model << " does not fit " << opts->data << " (" << problems.size()
+                  << (problems.size() == 1 ? " mismatch" : " mismatches") << "):\n";
+        for (const auto& line : problems) {
+          std::cout << "  " << line << "\n";
+        }
+        std::cout << "next: compare what the model reads (`podml inspect " << shellQuote(opts->model) << "`) with "
+                  << (isYaml(opts->data) ? "the data model " + opts->data
+                                         : "what the data holds (`podml inspect -v " + shellQuote(opts->data) + "`)")
+                  << ", then fix the card and attach it again with `podml card attach`\n";
       }
     }
-    return problems.empty() ? 0 : 1;
+    return problems.empty() ? kExitOk : kExitBadData;
   };
 }
 

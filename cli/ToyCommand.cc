@@ -5,6 +5,7 @@
 
 #include "podml/toy/ToyDataset.h"
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -13,14 +14,13 @@
 
 namespace podml::cli {
 
-Runner addToyCommand(CLI::App& app) {
+Runner addToyCommand(CLI::App& app, const GlobalOptions& g) {
   struct Options {
     uint64_t events{0};
     std::string output;
     uint64_t seed{1};
     uint64_t firstEvent{0};
     std::string compression{"none"};
-    bool quiet{false};
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
@@ -28,9 +28,11 @@ Runner addToyCommand(CLI::App& app) {
   cmd->footer("Collections: MCParticles, ReconstructedParticles, Tracks, RecoMCParticleLinks, EventHeader.\n"
               "Label: the linked MCParticle's PDG is +-11 or +-13 (a prompt lepton). See docs/toy-dataset.md.\n"
               "Event i depends only on (seed, i): shards with --first-event hold the same events as one run.\n"
+              "Prints a summary (events, particles, prompt-lepton share); -v adds the settings and the file size.\n"
               "Examples:\n"
               "  podml toy -n 10000 -o toy.h5\n"
-              "  podml toy -n 5000 -o part1.h5 --seed 7 --first-event 5000");
+              "  podml toy -n 5000 -o part1.h5 --seed 7 --first-event 5000\n"
+              "  podml toy -n 100000 -o big.h5 --compression deflate:4");
   // CLI11 converts "-5" to an unsigned integer by wrapping it around: refuse the sign first.
   const CLI::Validator unsignedNumber(
       [](const std::string& text) { return text.starts_with('-') ? "Value " + text + " is negative" : std::string(); },
@@ -49,25 +51,38 @@ Runner addToyCommand(CLI::App& app) {
   cmd->add_option("--first-event", opts->firstEvent, "index of the first event, for shards (default 0)")
       ->check(unsignedNumber);
   cmd->add_option("--compression", opts->compression, "column compression: none (default), deflate[:1-9] or lz4");
-  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar and no summary");
-  return [opts, cmd]() -> int {
+  return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
     if (opts->firstEvent > std::numeric_limits<uint64_t>::max() - opts->events) {
-      std::cerr << "podml: error: --first-event plus -n overflows the event index\n";
-      return 2;
+      throw CliError(kExitBadUsage, "--first-event plus -n overflows the event index",
+                     "use a smaller --first-event or fewer events");
     }
     toy::ToyOptions options;
     options.events = opts->events;
     options.seed = opts->seed;
     options.firstEvent = opts->firstEvent;
     options.compression = opts->compression;
-    Progress progress(opts->events, "events", opts->quiet);
+    if (g.verbose) {
+      std::cout << "writing " << opts->events << " toy events (seed " << opts->seed << ", events " << opts->firstEvent
+                << ".." << opts->firstEvent + opts->events << ", compression " << opts->compression << ") to "
+                << opts->output << "\n";
+    }
+    Progress progress(opts->events, "events", g.quiet);
     const auto summary = toy::writeToyDataset(opts->output, options,
                                               [&progress](uint64_t done, uint64_t) { progress.update(done); });
     progress.done();
-    if (!opts->quiet) {
+    if (g.verbose) {
+      std::error_code ec;
+      const auto bytes = std::filesystem::file_size(opts->output, ec);
+      if (!ec) {
+        std::cout << "file size: " << bytes << " bytes (" << std::fixed << std::setprecision(1)
+                  << static_cast<double>(bytes) / static_cast<double>(summary.events) << " bytes per event)\n"
+                  << std::defaultfloat;
+      }
+    }
+    if (!g.quiet) {
       const double share = summary.reconstructedParticles > 0
                                ? 100.0 * static_cast<double>(summary.promptLeptons) /
                                      static_cast<double>(summary.reconstructedParticles)

@@ -13,46 +13,85 @@
 
 namespace podml::cli {
 
-Runner addTrainCommand(CLI::App& app) {
+Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
   struct Options {
     std::string spec, output;
     std::vector<std::string> inputs;
     int threads{0};
     uint64_t chunkEvents{20000};
     double memoryGiB{2.0};
-    bool quiet{false};
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("train", "Train a binary classifier (MLP, libtorch) on podml files and export it to ONNX");
   cmd->footer("The spec (YAML, docs/training.md) names the input collection, the feature members, the label,\n"
               "the network and the training settings. The model is written with its model card and checked:\n"
               "ONNX Runtime must reproduce libtorch on the validation set within 1e-5.\n"
+              "Prints one line per epoch (* marks an improved validation loss) and a summary; -v adds the\n"
+              "data before training (files, counts, feature names), -q prints nothing.\n"
               "Examples:\n"
               "  podml train examples/toy-train.yaml toy.h5 -o lepton-id.onnx\n"
-              "  podml train spec.yaml 'data/run*.h5' -o model.onnx --threads 2");
+              "  podml train spec.yaml 'data/run*.h5' -o model.onnx --threads 2\n"
+              "  podml train -v spec.yaml big.h5 -o model.onnx --memory 0.5 --chunk-events 5000");
   cmd->add_option("spec", opts->spec, "training spec (YAML)")->required();
   cmd->add_option("inputs", opts->inputs, "podml file(s) or glob(s)")->required();
   cmd->add_option("-o,--output", opts->output, "ONNX model to write")->required();
-  cmd->add_option("--threads", opts->threads, "libtorch threads (default: all cores)");
+  cmd->add_option("--threads", opts->threads, "libtorch threads (default: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--chunk-events", opts->chunkEvents, "events read at once when the data does not fit in memory")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--memory", opts->memoryGiB, "keep the data in memory up to this many GiB (default 2)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("-q,--quiet", opts->quiet, "no progress and no per-epoch lines");
-  return [opts, cmd]() -> int {
+  return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
-    const auto spec = train::TrainingSpec::fromYamlFile(opts->spec);
+    train::TrainingSpec spec;
+    withHint([&] { spec = train::TrainingSpec::fromYamlFile(opts->spec); },
+             [](const std::string& what) -> std::string {
+               return what.find("no such file") != std::string::npos
+                          ? ""
+                          : "docs/training.md describes the spec; examples/toy-train.yaml is a complete one";
+             });
     train::TrainOptions to;
     to.threads = opts->threads;
     to.dataset.chunkEvents = opts->chunkEvents;
     to.dataset.memoryBudgetBytes = static_cast<uint64_t>(opts->memoryGiB * double(1ull << 30));
+    if (g.verbose) {
+      to.callbacks.onData = [&](const train::Dataset& data) {
+        std::printf("files:");
+        for (const auto& f : data.files()) {
+          std::printf(" %s", f.c_str());
+        }
+        const auto tr = data.counts(train::Split::Training);
+        const auto va = data.counts(train::Split::Validation);
+        std::printf("\ndata: %llu events; input '%s' (%s), %zu values per object, %s\n",
+                    static_cast<unsigned long long>(data.events()), spec.inputCollection.c_str(),
+                    spec.inputType.c_str(), data.width(),
+                    data.inMemory() ? "held in memory" : "streamed from the files each epoch");
+        std::printf("features:");
+        for (const auto& f : data.featureNames()) {
+          std::printf(" %s", f.c_str());
+        }
+        std::printf("\ntraining: %llu objects (%llu signal); validation: %llu objects (%llu signal), fraction %.2f\n",
+                    static_cast<unsigned long long>(tr.rows), static_cast<unsigned long long>(tr.positives),
+                    static_cast<unsigned long long>(va.rows), static_cast<unsigned long long>(va.positives),
+                    spec.training.validationFraction);
+        std::printf("network: hidden");
+        for (const auto h : spec.network.hidden) {
+          std::printf(" %lld", static_cast<long long>(h));
+        }
+        std::printf(", %s; up to %d epochs, batch size %lld, learning rate %g, seed %llu, threads %s\n",
+                    spec.network.activation.c_str(), spec.training.epochs,
+                    static_cast<long long>(spec.training.batchSize), spec.training.learningRate,
+                    static_cast<unsigned long long>(spec.training.seed),
+                    opts->threads > 0 ? std::to_string(opts->threads).c_str() : "all cores");
+        std::fflush(stdout);
+      };
+    }
     std::optional<Progress> bar;
     to.callbacks.onBatch = [&](const train::BatchProgress& b) {
       if (!bar) {
-        bar.emplace(b.total, "epoch " + std::to_string(b.epoch) + "/" + std::to_string(spec.training.epochs),
-                    opts->quiet);
+        bar.emplace(b.total, "epoch " + std::to_string(b.epoch) + "/" + std::to_string(spec.training.epochs), g.quiet,
+                    "objects");
       }
       char loss[32];
       std::snprintf(loss, sizeof loss, "loss %.4f", b.loss);
@@ -63,15 +102,28 @@ Runner addTrainCommand(CLI::App& app) {
         bar->done();
         bar.reset();
       }
-      if (!opts->quiet) {
+      if (!g.quiet) {
         std::printf("epoch %2d/%d  loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.1f s%s\n", e.epoch,
                     e.epochs, e.trainLoss, e.validationLoss, e.validationAccuracy, e.validationAuc, e.seconds,
                     e.improved ? "  *" : "");
         std::fflush(stdout);
       }
     };
-    const auto r = train::trainAndExport(spec, opts->inputs, opts->output, to);
-    if (!opts->quiet) {
+    const std::string firstInput = shellQuote(opts->inputs.front());
+    train::TrainReport r;
+    withHint([&] { r = train::trainAndExport(spec, opts->inputs, opts->output, to); },
+             [&](const std::string& what) -> std::string {
+               if (what.find("does not fit the data") != std::string::npos ||
+                   what.find("cannot complete model card") != std::string::npos) {
+                 return "run `podml inspect -v " + firstInput +
+                        "` to list the collections and their columns, then fix the spec (docs/training.md)";
+               }
+               if (what.find("training diverged") != std::string::npos) {
+                 return "lower training.learning_rate in the spec, or check the features for huge or infinite values";
+               }
+               return {};
+             });
+    if (!g.quiet) {
       std::printf("wrote %s: best epoch %d of %zu, validation AUC %.4f, accuracy %.4f\n", r.modelPath.c_str(),
                   r.bestEpoch, r.history.size(), r.validationAuc, r.validationAccuracy);
       std::printf("data: %llu events, %llu training objects (%llu signal), %llu validation objects (%llu signal)\n",

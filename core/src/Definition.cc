@@ -321,4 +321,18 @@ DataModelDefinition DataModelDefinition::fromJson(std::string_view jsonText,
   return dm;
 }
 
+std::string_view columnKindName(ColumnKind kind) noexcept {
+  switch (kind) {
+  case ColumnKind::Member:
+    return "member";
+  case ColumnKind::VectorValue:
+    return "vector_value";
+  case ColumnKind::RangeBegin:
+    return "range_begin";
+  case ColumnKind::RangeEnd:
+    return "range_end";
+  }
+  return "member";
+}
+
 } // namespace podml

@@ -1010,6 +1010,10 @@ std::unique_ptr<Reader> makeReader(const std::string& fileOrGlob) {
 }
 
 std::unique_ptr<Reader> makeReader(const std::vector<std::string>& filesOrGlobs) {
+  return std::make_unique<Reader>(expandFiles(filesOrGlobs));
+}
+
+std::vector<std::string> expandFiles(const std::vector<std::string>& filesOrGlobs) {
   std::vector<std::string> files;
   for (const auto& pattern : filesOrGlobs) {
     if (pattern.find_first_of("*?[") == std::string::npos) {
@@ -1031,7 +1035,7 @@ std::unique_ptr<Reader> makeReader(const std::vector<std::string>& filesOrGlobs)
     }
     globfree(&g);
   }
-  return std::make_unique<Reader>(files);
+  return files;
 }
 
 } // namespace podml::io

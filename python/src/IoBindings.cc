@@ -18,20 +18,6 @@ namespace podml::python {
 
 namespace {
 
-const char* kindName(ColumnKind kind) {
-  switch (kind) {
-  case ColumnKind::Member:
-    return "member";
-  case ColumnKind::VectorValue:
-    return "vector_value";
-  case ColumnKind::RangeBegin:
-    return "range_begin";
-  case ColumnKind::RangeEnd:
-    return "range_end";
-  }
-  return "member";
-}
-
 py::tuple shapeTuple(const std::vector<uint32_t>& shape) {
   py::tuple t(shape.size());
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -217,13 +203,13 @@ void registerIo(py::module_& m) {
           "Per-row shape: ``()`` for scalars, ``(N,)`` for ``std::array<T, N>``.")
       .def_readonly("unit", &io::ColumnInfo::unit, "Unit from the data model, or ``''``.")
       .def_property_readonly(
-          "kind", [](const io::ColumnInfo& c) { return kindName(c.kind); },
+          "kind", [](const io::ColumnInfo& c) { return columnKindName(c.kind); },
           "``member``, ``vector_value``, ``range_begin`` or ``range_end``.")
       .def_readonly("owner", &io::ColumnInfo::owner, "Top-level member, vector member or relation it belongs to.")
       .def("__repr__", [](const io::ColumnInfo& c) {
         return "ColumnInfo(path='" + c.path + "', dtype='" + std::string(dtypeName(c.dtype)) +
                "', shape=" + py::repr(shapeTuple(c.shape)).cast<std::string>() + ", unit='" + c.unit + "', kind='" +
-               kindName(c.kind) + "')";
+               std::string(columnKindName(c.kind)) + "')";
       });
 
   py::class_<io::CollectionInfo>(m, "CollectionInfo", "A collection as stored in one category of the files.")

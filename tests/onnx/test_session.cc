@@ -15,11 +15,14 @@
 #include <cmath>
 #include <filesystem>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
+// One directory per process: ctest runs the tests of this file in parallel processes
+// (and other build trees may run them at the same time).
 std::string tmp(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "podml-onnx-tests";
+  const auto dir = std::filesystem::temp_directory_path() / ("podml-onnx-tests-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
@@ -59,11 +62,17 @@ podml::Frame hitsEvent(int n) {
   return f;
 }
 
-std::string cardedModel() {
+// The linear model without a card; every test that needs it writes it, so no test
+// depends on another having run first.
+std::string rawModel() {
   const auto raw = tmp("linear.onnx");
   testmodels::writeLinearSigmoid(raw, {0.5f, -0.25f}, 0.1f);
+  return raw;
+}
+
+std::string cardedModel() {
   const auto carded = tmp("linear-card.onnx");
-  podml::onnx::attachCard(raw, hitCard(), carded);
+  podml::onnx::attachCard(rawModel(), hitCard(), carded);
   return carded;
 }
 
@@ -102,7 +111,7 @@ TEST(OnnxModel, AttachReadsBackWithoutChangingTheGraph) {
   EXPECT_EQ(podml::onnx::dimName(info.inputs[0].shape[0]), "N");
   EXPECT_EQ(info.outputs.at(0).name, "score");
   EXPECT_EQ(podml::onnx::checkModel(path), "");
-  const auto raw = podml::onnx::readModelInfo(tmp("linear.onnx"));
+  const auto raw = podml::onnx::readModelInfo(rawModel());
   EXPECT_FALSE(raw.card.has_value());
   EXPECT_EQ(raw.inputs.size(), info.inputs.size());
 }
@@ -190,7 +199,7 @@ TEST(Session, MismatchesAreListedOnePerLine) {
   card.inputs[0].members.push_back({"nope", podml::DType::Float32, {}, ""});
   card.outputs[0].target->member = "missing";
   const auto path = tmp("linear-bad-card.onnx");
-  podml::onnx::attachCard(tmp("linear.onnx"), card, path);
+  podml::onnx::attachCard(rawModel(), card, path);
   try {
     podml::onnx::Session session(path, podml::models::testdm::definition());
     FAIL() << "a mismatched card must be refused";
@@ -205,7 +214,7 @@ TEST(Session, MismatchesAreListedOnePerLine) {
 }
 
 TEST(Session, ModelWithoutCardNeedsAnExplicitBinding) {
-  const auto raw = tmp("linear.onnx");
+  const auto raw = tmp("linear-plain.onnx");
   testmodels::writeLinearSigmoid(raw, {1.f, 0.f}, 0.f);
   EXPECT_THROW(podml::onnx::Session session(raw, podml::models::testdm::definition()), podml::ModelError);
   podml::onnx::SessionOptions opt;

@@ -105,6 +105,9 @@ TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::stri
   Dataset data(spec, files, options.dataset);
   // Build the card first: a spec that does not fit the data model fails before training.
   (void)makeCard(spec, data.dataModel(), "{}");
+  if (options.callbacks.onData) {
+    options.callbacks.onData(data);
+  }
   auto model = fitMlp(data, spec, options.callbacks, options.threads);
 
   TrainReport r;

@@ -57,6 +57,10 @@ enum class ColumnKind : uint8_t {
   RangeEnd,    ///< per-object end into a vector member's or relation's values
 };
 
+/// Name of a column kind as files and tools spell it: `member`, `vector_value`,
+/// `range_begin`, `range_end`.
+std::string_view columnKindName(ColumnKind kind) noexcept;
+
 /// One contiguous column of a datatype's struct-of-arrays storage.
 struct ColumnDef {
   std::string path;            ///< dotted path, e.g. `momentum.x`; ranges are `<name>_begin`/`<name>_end`

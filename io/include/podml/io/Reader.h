@@ -127,6 +127,9 @@ private:
 std::unique_ptr<Reader> makeReader(const std::string& fileOrGlob);
 /// A Reader over several files or patterns, in the given order.
 std::unique_ptr<Reader> makeReader(const std::vector<std::string>& filesOrGlobs);
+/// The files makeReader() opens for `filesOrGlobs`: patterns expanded (sorted), in the
+/// given order; throws IoError if a pattern matches nothing.
+std::vector<std::string> expandFiles(const std::vector<std::string>& filesOrGlobs);
 
 /// The current podml file format version (root attribute `podml_format_version`).
 inline constexpr uint32_t kFormatVersion = 1;

@@ -37,6 +37,9 @@ struct BatchProgress {
 
 /// Hooks for progress display (all optional).
 struct TrainCallbacks {
+  /// Called by trainAndExport() once the data is opened and checked against the spec,
+  /// before the first epoch (e.g. to show the counts and feature names).
+  std::function<void(const Dataset&)> onData;
   std::function<void(const BatchProgress&)> onBatch;
   std::function<void(const EpochReport&)> onEpoch;
 };

@@ -1,0 +1,44 @@
+// What every podml command shares: the -q/-v flags and errors with a next step.
+#include "Commands.h"
+
+#include "podml/Exceptions.h"
+
+namespace podml::cli {
+
+void addGlobalFlags(CLI::App& app, GlobalOptions& g) {
+  // On every level, so that the flags work before and after a command's name. Bound to
+  // the same variables: CLI11 stores a flag only where it is given.
+  app.add_flag("-q,--quiet", g.quiet, "print nothing on stdout except a requested --json document; no progress bar");
+  app.add_flag("-v,--verbose", g.verbose, "print more detail (inputs, settings, counts) on stdout");
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    addGlobalFlags(*sub, g);
+  }
+}
+
+void withHint(const std::function<void()>& f, const std::function<std::string(const std::string& what)>& hintFor) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    throw CliError(kExitBadUsage, e.what(), hintFor(e.what()));
+  } catch (const Error& e) {
+    throw CliError(kExitBadData, e.what(), hintFor(e.what()));
+  }
+}
+
+void withHint(const std::function<void()>& f, const std::string& hint) {
+  withHint(f, [&hint](const std::string&) { return hint; });
+}
+
+std::string shellQuote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,+@%") ==
+                        std::string::npos) {
+    return s;
+  }
+  std::string q = "'";
+  for (const char c : s) {
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return q + "'";
+}
+
+} // namespace podml::cli
