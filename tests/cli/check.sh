@@ -24,3 +24,18 @@ finish() {
   echo "$1: $pass passed, $fail failed"
   [[ $fail -eq 0 ]]
 }
+
+# `write_mev_card FILE`: a complete card for the test model whose energy unit (MeV)
+# disagrees with the sample data (GeV), for the mismatch tests.
+write_mev_card() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+card = {"podml_card": 1, "datamodel": {"name": "testdm", "schema_version": 3},
+        "inputs": [{"name": "features", "collection_type": "ExampleHit", "collection": "Hits",
+                    "members": [{"path": "x", "dtype": "float64", "unit": "mm"},
+                                {"path": "energy", "dtype": "float64", "unit": "MeV"}],
+                    "dtype": "float32", "shape": ["N", 2]}],
+        "outputs": [{"name": "score", "dtype": "float32", "shape": ["N", 1]}]}
+json.dump(card, open(sys.argv[1], "w"))
+PY
+}

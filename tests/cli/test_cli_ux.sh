@@ -207,16 +207,7 @@ check_json "check --json: fits" 0 \
 check_json "check --json: a mismatch exits 1 and is listed" 1 \
   "d['ok'] is False and len(d['mismatches']) == 1 and 'edm4hep' in d['mismatches'][0]" \
   "$PODML" check "$WORK/model.onnx" "$SAMPLE" --json
-/usr/bin/python3 - "$WORK/mev.json" <<'PY'
-import json, sys
-card = {"podml_card": 1, "datamodel": {"name": "testdm", "schema_version": 3},
-        "inputs": [{"name": "features", "collection_type": "ExampleHit", "collection": "Hits",
-                    "members": [{"path": "x", "dtype": "float64", "unit": "mm"},
-                                {"path": "energy", "dtype": "float64", "unit": "MeV"}],
-                    "dtype": "float32", "shape": ["N", 2]}],
-        "outputs": [{"name": "score", "dtype": "float32", "shape": ["N", 1]}]}
-json.dump(card, open(sys.argv[1], "w"))
-PY
+write_mev_card "$WORK/mev.json"
 "$PODML" card attach -q "$WORK/linear.onnx" "$WORK/mev.json" -o "$WORK/mev.onnx"
 check_json "check --json: a unit mismatch names the member" 1 \
   "d['ok'] is False and any(\"member 'energy'\" in m and 'MeV' in m for m in d['mismatches'])" \

@@ -23,17 +23,7 @@ check "attach refuses a card that does not fit the graph" 1 "the graph expects 2
 check "nothing written on refusal" 0 "" test ! -e "$WORK/bad.onnx"
 
 # A card whose unit disagrees with the data: attach without completing, then check.
-/usr/bin/python3 - "$CARD" "$WORK/mev.json" <<'PY'
-import json, sys, re
-text = open(sys.argv[1]).read()
-card = {"podml_card": 1, "datamodel": {"name": "testdm", "schema_version": 3},
-        "inputs": [{"name": "features", "collection_type": "ExampleHit", "collection": "Hits",
-                    "members": [{"path": "x", "dtype": "float64", "unit": "mm"},
-                                {"path": "energy", "dtype": "float64", "unit": "MeV"}],
-                    "dtype": "float32", "shape": ["N", 2]}],
-        "outputs": [{"name": "score", "dtype": "float32", "shape": ["N", 1]}]}
-json.dump(card, open(sys.argv[2], "w"))
-PY
+write_mev_card "$WORK/mev.json"
 sed 's/MeV/GeV/' "$WORK/mev.json" > "$WORK/mev-fixed.json"
 check "attach a card without targets" 0 "attached" "$PODML" card attach "$WORK/linear.onnx" "$WORK/mev-fixed.json" -o "$WORK/mev-fixed.onnx"
 check "attach a card with a wrong unit" 0 "attached" "$PODML" card attach "$WORK/linear.onnx" "$WORK/mev.json" -o "$WORK/mev.onnx"
