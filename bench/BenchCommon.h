@@ -15,6 +15,13 @@
 
 #include <unistd.h>
 
+#include "podml/Json.h"
+
+// The flags the benchmark was compiled with, set by bench/CMakeLists.txt.
+#ifndef PODML_BENCH_CXX_FLAGS
+#define PODML_BENCH_CXX_FLAGS "?"
+#endif
+
 namespace podml::bench {
 
 /// printf-style formatting of one number.
@@ -69,31 +76,11 @@ struct ReportRow {
   std::string error;                                          // non-empty: the measurement failed
 };
 
-/// A JSON string literal.
-inline std::string jsonString(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
-
 /// A JSON number; NaN and infinities (no value) are null.
-inline std::string jsonNumber(double v) { return std::isfinite(v) ? fmt("%.6g", v) : "null"; }
+inline json::Value jsonNumber(double v) { return std::isfinite(v) ? json::Value(v) : json::Value(); }
+
+/// A JSON string; empty (not applicable) is null.
+inline json::Value jsonText(const std::string& s) { return s.empty() ? json::Value() : json::Value(s); }
 
 /// The compiler and version the benchmark was built with.
 inline std::string compilerVersion() {
@@ -130,20 +117,29 @@ public:
   /// The start record: machine, build and the sizes of this run (`config`, free text).
   void start(const std::string& config, const std::string& cxxFlags) {
     m_start = std::chrono::steady_clock::now();
-    write("{\"bench\": " + jsonString(m_bench) + ", \"kind\": \"start\", \"time\": " + jsonString(utcNow()) +
-          ", \"load\": " + jsonString(loadAverage()) + ", \"cpu\": " + jsonString(cpuModel()) +
-          ", \"nproc\": " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) +
-          ", \"compiler\": " + jsonString(compilerVersion()) + ", \"flags\": " + jsonString(cxxFlags) +
-          ", \"config\": " + jsonString(config) + "}");
+    auto r = record("start");
+    r.set("time", utcNow());
+    r.set("load", loadAverage());
+    r.set("cpu", cpuModel());
+    r.set("nproc", static_cast<int64_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+    r.set("compiler", compilerVersion());
+    r.set("flags", cxxFlags);
+    r.set("config", config);
+    write(r);
   }
 
-  void row(const ReportRow& r) {
-    const auto text = [](const std::string& s) { return s.empty() ? std::string("null") : jsonString(s); };
-    write("{\"bench\": " + jsonString(m_bench) + ", \"kind\": \"result\", \"metric\": " + jsonString(r.metric) +
-          ", \"value\": " + jsonNumber(r.value) + ", \"unit\": " + text(r.unit) + ", \"baseline\": " +
-          text(r.baseline) + ", \"baseline_value\": " + jsonNumber(r.baselineValue) +
-          ", \"ratio\": " + jsonNumber(r.ratio) + ", \"target\": " + text(r.target) +
-          ", \"pass\": " + (r.pass ? (*r.pass ? "true" : "false") : "null") + ", \"error\": " + text(r.error) + "}");
+  void row(const ReportRow& row) {
+    auto r = record("result");
+    r.set("metric", row.metric);
+    r.set("value", jsonNumber(row.value));
+    r.set("unit", jsonText(row.unit));
+    r.set("baseline", jsonText(row.baseline));
+    r.set("baseline_value", jsonNumber(row.baselineValue));
+    r.set("ratio", jsonNumber(row.ratio));
+    r.set("target", jsonText(row.target));
+    r.set("pass", row.pass ? json::Value(*row.pass) : json::Value());
+    r.set("error", jsonText(row.error));
+    write(r);
   }
 
   /// A measurement that could not be taken.
@@ -156,12 +152,20 @@ public:
 
   /// The end record: load average and wall time since start().
   void end() {
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    write("{\"bench\": " + jsonString(m_bench) + ", \"kind\": \"end\", \"time\": " + jsonString(utcNow()) +
-          ", \"load\": " + jsonString(loadAverage()) + ", \"seconds\": " + jsonNumber(s) + "}");
+    auto r = record("end");
+    r.set("time", utcNow());
+    r.set("load", loadAverage());
+    r.set("seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count());
+    write(r);
   }
 
 private:
+  json::Value record(const char* kind) const {
+    auto r = json::Value::object();
+    r.set("bench", m_bench);
+    r.set("kind", kind);
+    return r;
+  }
   static std::string utcNow() {
     const std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -171,9 +175,9 @@ private:
     return buf;
   }
   /// One line, flushed at once, so that a later crash loses nothing already measured.
-  void write(const std::string& line) {
+  void write(const json::Value& record) {
     if (m_out.is_open()) {
-      m_out << line << '\n';
+      m_out << json::dump(record) << '\n';
       m_out.flush();
     }
   }

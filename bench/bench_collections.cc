@@ -37,9 +37,6 @@
 #include <string_view>
 #include <vector>
 
-#ifndef PODML_BENCH_CXX_FLAGS
-#define PODML_BENCH_CXX_FLAGS "?"
-#endif
 
 namespace {
 

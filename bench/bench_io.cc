@@ -59,9 +59,6 @@
 #include <string_view>
 #include <vector>
 
-#ifndef PODML_BENCH_CXX_FLAGS
-#define PODML_BENCH_CXX_FLAGS "?"
-#endif
 #ifndef PODML_BENCH_H5PY_SCRIPT
 #define PODML_BENCH_H5PY_SCRIPT "bench/bench_io_h5py.py"
 #endif

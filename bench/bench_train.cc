@@ -21,9 +21,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef PODML_BENCH_CXX_FLAGS
-#define PODML_BENCH_CXX_FLAGS "?"
-#endif
 
 namespace {
 
