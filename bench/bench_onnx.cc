@@ -111,30 +111,14 @@ std::vector<float> prepareTensor(const podml::Frame& f) {
 }
 
 podml::onnx::ModelCard mlpCard() {
-  podml::onnx::ModelCard card;
-  card.dataModel = "edm4hep";
-  podml::onnx::CardInput in;
-  in.name = "features";
-  in.collectionType = "edm4hep::ReconstructedParticle";
-  in.collection = kCollection;
-  for (const char* m : kMembers) {
-    in.members.push_back({m, {}, {}, {}});
-  }
-  in.dtype = podml::DType::Float32;
-  in.shape = {std::string("N"), kFeatures};
-  in.preprocessing = "none";
-  card.inputs.push_back(in);
-  podml::onnx::CardOutput out;
-  out.name = "score";
-  out.meaning = "benchmark score (random weights)";
-  out.dtype = podml::DType::Float32;
-  out.shape = {std::string("N"), int64_t{1}};
-  out.input = "features";
-  out.target = podml::onnx::CardTarget{"edm4hep::ParticleID", "likelihood", "particle", "BenchPID"};
-  card.outputs.push_back(out);
-  card.producer = "podml-bench-onnx";
-  card.completeFrom(podml::models::edm4hep::definition());
-  return card;
+  podml::onnx::ScoreCardSpec c;
+  c.collectionType = "edm4hep::ReconstructedParticle";
+  c.collection = kCollection;
+  c.members.assign(std::begin(kMembers), std::end(kMembers));
+  c.meaning = "benchmark score (random weights)";
+  c.target = podml::onnx::CardTarget{"edm4hep::ParticleID", "likelihood", "particle", "BenchPID"};
+  c.producer = "podml-bench-onnx";
+  return podml::onnx::makeScoreCard(c, podml::models::edm4hep::definition());
 }
 
 struct Stats {

@@ -306,4 +306,41 @@ void ModelCard::completeFrom(const DataModelDefinition& dm) {
   membersHash = computeMembersHash();
 }
 
+ModelCard makeScoreCard(const ScoreCardSpec& spec, const DataModelDefinition& dm) {
+  ModelCard card;
+  card.dataModel = dm.name;
+  card.producer = spec.producer;
+  card.provenanceJson = spec.provenanceJson;
+  CardInput in;
+  in.name = spec.inputName;
+  in.collectionType = spec.collectionType;
+  in.collection = spec.collection;
+  for (const auto& m : spec.members) {
+    in.members.push_back({m, DType::Float32, {}, {}});
+  }
+  in.dtype = DType::Float32;
+  in.preprocessing = spec.preprocessing;
+  CardOutput out;
+  out.name = spec.outputName;
+  out.meaning = spec.meaning;
+  out.dtype = DType::Float32;
+  out.shape = {std::string("N"), int64_t{1}};
+  out.input = spec.inputName;
+  out.target = spec.target;
+  card.inputs.push_back(std::move(in));
+  card.outputs.push_back(std::move(out));
+  card.completeFrom(dm);
+  // The width is known once members are completed: array members count all elements.
+  int64_t width = 0;
+  for (const auto& m : card.inputs.front().members) {
+    int64_t w = 1;
+    for (auto d : m.shape) {
+      w *= d;
+    }
+    width += w;
+  }
+  card.inputs.front().shape = {std::string("N"), width};
+  return card;
+}
+
 } // namespace podml::onnx

@@ -28,28 +28,14 @@ std::string tmp(const std::string& name) {
 }
 
 podml::onnx::ModelCard hitCard() {
-  podml::onnx::ModelCard card;
-  card.dataModel = "testdm";
-  podml::onnx::CardInput in;
-  in.name = "features";
-  in.collectionType = "ExampleHit";
-  in.collection = "Hits";
-  in.members = {{"x", {}, {}, {}}, {"energy", {}, {}, {}}};
-  in.dtype = podml::DType::Float32;
-  in.shape = {std::string("N"), int64_t{2}};
-  in.preprocessing = "none";
-  card.inputs.push_back(in);
-  podml::onnx::CardOutput out;
-  out.name = "score";
-  out.meaning = "a test score";
-  out.dtype = podml::DType::Float32;
-  out.shape = {std::string("N"), int64_t{1}};
-  out.input = "features";
-  out.target = podml::onnx::CardTarget{"ex::Score", "value", "hit", "HitScores"};
-  card.outputs.push_back(out);
-  card.producer = "podml tests";
-  card.completeFrom(podml::models::testdm::definition());
-  return card;
+  podml::onnx::ScoreCardSpec c;
+  c.collectionType = "ExampleHit";
+  c.collection = "Hits";
+  c.members = {"x", "energy"};
+  c.meaning = "a test score";
+  c.target = podml::onnx::CardTarget{"ex::Score", "value", "hit", "HitScores"};
+  c.producer = "podml tests";
+  return podml::onnx::makeScoreCard(c, podml::models::testdm::definition());
 }
 
 podml::Frame hitsEvent(int n) {

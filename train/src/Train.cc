@@ -60,43 +60,21 @@ json::Value provenance(const TrainingSpec& spec, const TrainReport& r, const std
 } // namespace
 
 onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm, const std::string& provenanceJson) {
-  onnx::ModelCard card;
-  card.dataModel = dm.name;
-  card.producer = "podml " PODML_VERSION_STRING;
-  onnx::CardInput in;
-  in.name = spec.inputName;
-  in.collectionType = spec.inputType;
-  in.collection = spec.inputCollection;
-  for (const auto& f : spec.features) {
-    in.members.push_back({f, DType::Float32, {}, {}});
-  }
-  in.dtype = DType::Float32;
-  in.preprocessing = "standardised in the graph: (x - mean) / std, mean and std of the training set";
-  onnx::CardOutput out;
-  out.name = spec.output.name;
-  out.meaning = spec.output.meaning.empty() ? "probability that " + describeLabel(spec.label) : spec.output.meaning;
-  out.dtype = DType::Float32;
-  out.shape = {std::string("N"), int64_t{1}};
-  out.input = spec.inputName;
+  onnx::ScoreCardSpec c;
+  c.inputName = spec.inputName;
+  c.collectionType = spec.inputType;
+  c.collection = spec.inputCollection;
+  c.members = spec.features;
+  c.preprocessing = "standardised in the graph: (x - mean) / std, mean and std of the training set";
+  c.outputName = spec.output.name;
+  c.meaning = spec.output.meaning.empty() ? "probability that " + describeLabel(spec.label) : spec.output.meaning;
   if (!spec.output.targetType.empty()) {
-    out.target = onnx::CardTarget{spec.output.targetType, spec.output.targetMember, spec.output.targetRelation,
-                                  spec.output.targetCollection};
+    c.target = onnx::CardTarget{spec.output.targetType, spec.output.targetMember, spec.output.targetRelation,
+                                spec.output.targetCollection};
   }
-  card.inputs.push_back(std::move(in));
-  card.outputs.push_back(std::move(out));
-  card.provenanceJson = provenanceJson;
-  card.completeFrom(dm);
-  // The input's width is known once members are completed (array members count all elements).
-  int64_t width = 0;
-  for (const auto& m : card.inputs.front().members) {
-    int64_t w = 1;
-    for (auto d : m.shape) {
-      w *= d;
-    }
-    width += w;
-  }
-  card.inputs.front().shape = {std::string("N"), width};
-  return card;
+  c.producer = "podml " PODML_VERSION_STRING;
+  c.provenanceJson = provenanceJson;
+  return onnx::makeScoreCard(c, dm);
 }
 
 TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::string>& files, const std::string& modelPath,

@@ -86,6 +86,26 @@ struct ModelCard {
   void completeFrom(const DataModelDefinition& dm);
 };
 
+/// What a card for a per-object score model says: one float input [N, width] gathered
+/// from `members` of one collection, one float output [N, 1].
+struct ScoreCardSpec {
+  std::string inputName{"features"};
+  std::string collectionType;           ///< e.g. `edm4hep::ReconstructedParticle`
+  std::string collection;               ///< default collection name
+  std::vector<std::string> members;     ///< member paths in tensor order
+  std::string preprocessing{"none"};
+  std::string outputName{"score"};
+  std::string meaning;
+  std::optional<CardTarget> target;
+  std::string producer;
+  std::string provenanceJson{"{}"};
+};
+
+/// The card of `spec`, completed from `dm` (dtype, shape, unit of each member, the
+/// input's width counting every element of array members, hashes). Throws
+/// DefinitionError for a type or member `dm` lacks.
+ModelCard makeScoreCard(const ScoreCardSpec& spec, const DataModelDefinition& dm);
+
 /// The name of a dimension for messages: "N" or "8".
 std::string dimName(const Dim& d);
 
