@@ -1,6 +1,7 @@
 // EDM4hep events with every datatype, link and the interface, written and read
 // back: every collection compared column by column, value by value and relation
 // by relation, typed (EDM4hep compiled in) and through the stored definitions.
+#include "../common/TestPaths.h"
 #include "Edm4hepEvent.h"
 
 #include "podml/io/Reader.h"
@@ -64,9 +65,7 @@ void expectSameCollection(const podml::CollectionBase& a, const podml::Collectio
 } // namespace
 
 TEST(Edm4hepRoundTrip, EveryDatatypeLinkAndInterface) {
-  const auto dir = std::filesystem::temp_directory_path() / "podml-io-tests";
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "edm4hep.h5").string();
+  const std::string file = podml::test::tmpPath("edm4hep.h5");
   std::vector<podml::Frame> written;
   std::mt19937 rng(7);
   for (uint64_t e = 0; e < 5; ++e) {

@@ -3,6 +3,7 @@
 // where the caller is at fault) naming the file and what is wrong, never a
 // crash; and a writer that dies must not leave a file that reads as valid but
 // wrong. Also replays the fuzzer's regression inputs (fuzz/regressions/).
+#include "../common/TestPaths.h"
 #include "testdm/ClusterCollection.h"
 #include "testdm/ExampleHitCollection.h"
 #include "testdm/MCCollection.h"
@@ -32,12 +33,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string tmpFile(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("podml-io-failures-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return (dir / name).string();
-}
 
 podml::Frame makeFrame(int e) {
   podml::Frame f;
@@ -214,11 +209,11 @@ void setStringAttr(hid_t loc, const char* name, const std::string& value) {
 // A fresh copy of the sample, to damage.
 std::string sampleCopy(const std::string& name) {
   static const std::string pristine = [] {
-    const auto f = tmpFile("pristine.h5");
+    const auto f = podml::test::tmpPath("pristine.h5");
     writeSample(f);
     return f;
   }();
-  const auto f = tmpFile(name);
+  const auto f = podml::test::tmpPath(name);
   fs::copy_file(pristine, f, fs::copy_options::overwrite_existing);
   return f;
 }
@@ -234,9 +229,9 @@ TEST(Failures, SampleReadsCleanly) {
 }
 
 TEST(Failures, MissingFileAndDirectory) {
-  const auto missing = tmpFile("does-not-exist.h5");
+  const auto missing = podml::test::tmpPath("does-not-exist.h5");
   expectError([&] { podml::io::Reader r({missing}); }, missing, {"cannot open", "no such file"});
-  const auto dir = tmpFile("a-directory.h5");
+  const auto dir = podml::test::tmpPath("a-directory.h5");
   fs::create_directories(dir);
   expectError([&] { podml::io::Reader r({dir}); }, dir, {"cannot open", "is a directory"});
   // A chain stops at the bad file and names it, not the good one before it.
@@ -246,17 +241,17 @@ TEST(Failures, MissingFileAndDirectory) {
 }
 
 TEST(Failures, NotHdf5) {
-  const auto empty = tmpFile("empty.h5");
+  const auto empty = podml::test::tmpPath("empty.h5");
   spit(empty, {}, 0);
   expectError([&] { podml::io::Reader r({empty}); }, empty, {"cannot open", "empty file"});
-  const auto text = tmpFile("text.h5");
+  const auto text = podml::test::tmpPath("text.h5");
   {
     std::ofstream out(text);
     out << "event,energy\n1,2.5\n";
   }
   expectError([&] { podml::io::Reader r({text}); }, text, {"cannot open", "not an HDF5 file"});
   // The first bytes of an HDF5 signature and nothing else.
-  const auto sig = tmpFile("signature-only.h5");
+  const auto sig = podml::test::tmpPath("signature-only.h5");
   spit(sig, {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'}, 8);
   expectError([&] { podml::io::Reader r({sig}); }, sig, {"cannot open"});
 }
@@ -272,7 +267,7 @@ TEST(Failures, TruncatedFiles) {
   sizes.push_back(bytes.size() - 1);
   for (const auto n : sizes) {
     SCOPED_TRACE("truncated to " + std::to_string(n) + " of " + std::to_string(bytes.size()) + " bytes");
-    const auto f = tmpFile("truncated-" + std::to_string(n) + ".h5");
+    const auto f = podml::test::tmpPath("truncated-" + std::to_string(n) + ".h5");
     spit(f, bytes, n);
     // Opening suffices to see it: the superblock records where the file ends.
     expectError([&] { podml::io::Reader r({f}); }, f, {"cannot open"});
@@ -315,7 +310,7 @@ TEST(Failures, CorruptBytesNeverCrash) {
     for (const unsigned char flip : {0xffu, 0x01u}) {
       auto copy = bytes;
       copy[off] = static_cast<char>(copy[off] ^ flip);
-      const auto f = tmpFile("corrupt.h5");
+      const auto f = podml::test::tmpPath("corrupt.h5");
       spit(f, copy, copy.size());
       try {
         readEverything(f);
@@ -334,7 +329,7 @@ TEST(Failures, CorruptBytesNeverCrash) {
 }
 
 TEST(Failures, Hdf5WithoutPodmlAttributes) {
-  const auto f = tmpFile("plain.h5");
+  const auto f = podml::test::tmpPath("plain.h5");
   {
     const hid_t file = H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     const hid_t g = H5Gcreate2(file, "events", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -345,7 +340,7 @@ TEST(Failures, Hdf5WithoutPodmlAttributes) {
 }
 
 TEST(Failures, VersionWithoutDefinitions) {
-  const auto f = tmpFile("no-definitions.h5");
+  const auto f = podml::test::tmpPath("no-definitions.h5");
   {
     const hid_t file = H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     setUIntAttr(file, "podml_format_version", 1);
@@ -587,7 +582,7 @@ TEST(Failures, CallerErrorsAreUsageErrors) {
 // ---- a writer that dies ----
 
 TEST(Failures, UnfinishedWriterLeavesNothingUnderTheFinalName) {
-  const auto file = tmpFile("unfinished.h5");
+  const auto file = podml::test::tmpPath("unfinished.h5");
   fs::remove(file);
   podml::io::WriterOptions opt;
   opt.flushEvents = 1000; // nothing flushed yet
@@ -664,7 +659,7 @@ void checkRecovered(const fs::path& tmp, std::size_t* entries, bool* threw) {
 TEST(Failures, CrashedWriterKeepsFlushedFrames) {
   // The child writes 5 frames with a flush every 2 and dies without finish():
   // nothing under the final name; the temporary file holds the 4 flushed frames.
-  const auto file = tmpFile("crashed.h5");
+  const auto file = podml::test::tmpPath("crashed.h5");
   fs::remove(file);
   for (const auto& t : temporaries(file)) {
     fs::remove(t);
@@ -695,7 +690,7 @@ TEST(Failures, WriterKilledAtRandomMomentsNeverLeavesWrongData) {
   // SIGKILL in the middle of writing (possibly inside an HDF5 flush): the final
   // name never exists, and the temporary file either fails with IoError or reads
   // frames that are exactly the ones written.
-  const auto file = tmpFile("killed.h5");
+  const auto file = podml::test::tmpPath("killed.h5");
   int readable = 0;
   for (int attempt = 0; attempt < 8; ++attempt) {
     SCOPED_TRACE("attempt " + std::to_string(attempt));
@@ -738,7 +733,7 @@ TEST(Failures, FuzzRegressions) {
       continue;
     }
     ++n;
-    const auto f = tmpFile("regression-" + e.path().filename().string());
+    const auto f = podml::test::tmpPath("regression-" + e.path().filename().string());
     fs::copy_file(e.path(), f, fs::copy_options::overwrite_existing);
     expectError([&] { readEverything(f); }, f, {});
   }
@@ -816,7 +811,7 @@ struct ScopedEnv {
 
 // An executable shell script standing in for the probe helper.
 std::string fakeHelper(const std::string& name, const std::string& body) {
-  const auto f = tmpFile(name);
+  const auto f = podml::test::tmpPath(name);
   {
     std::ofstream out(f, std::ios::trunc);
     out << "#!/bin/sh\n" << body << "\n";
@@ -896,10 +891,10 @@ TEST(Failures, ProbeCrashHangAndMissingHelperAreReported) {
     expectError([&] { podml::io::Reader r({f}); }, f, {"libhdf5 failed reading it", "exit code 1", "H5F__accum_read"});
   }
   {
-    ScopedEnv env("PODML_PROBE", tmpFile("no-such-probe"));
+    ScopedEnv env("PODML_PROBE", podml::test::tmpPath("no-such-probe"));
     expectError<podml::UsageError>([&] { podml::io::Reader r({f}); }, "no-such-probe", {"PODML_PROBE"});
   }
   // No probe at all: the helper is not consulted.
-  ScopedEnv env("PODML_PROBE", tmpFile("no-such-probe"));
+  ScopedEnv env("PODML_PROBE", podml::test::tmpPath("no-such-probe"));
   EXPECT_NO_THROW(readEverythingProbed(f, podml::io::Probe::Off));
 }

@@ -1,5 +1,6 @@
 // Round trips through the HDF5 writer and reader: every member kind of the test
 // data model, relations across collections, subsets, links, interfaces, parameters.
+#include "../common/TestPaths.h"
 #include "testdm/ClusterCollection.h"
 #include "testdm/ExampleHitCollection.h"
 #include "testdm/HitMCLinkCollection.h"
@@ -18,12 +19,6 @@
 #include <filesystem>
 
 namespace {
-
-std::string tmpFile(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "podml-io-tests";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
 
 podml::Frame makeFrame(int e) {
   podml::Frame f;
@@ -106,7 +101,7 @@ podml::Frame makeFrame(int e) {
 } // namespace
 
 TEST(RoundTrip, EveryMemberKindRelationAndParameter) {
-  const auto file = tmpFile("roundtrip.h5");
+  const auto file = podml::test::tmpPath("roundtrip.h5");
   {
     podml::io::Writer w(file);
     for (int e = 0; e < 3; ++e) {
@@ -189,7 +184,7 @@ TEST(RoundTrip, EveryMemberKindRelationAndParameter) {
 }
 
 TEST(RoundTrip, BulkColumnsAcrossEntriesAndShards) {
-  const auto file = tmpFile("columns.h5");
+  const auto file = podml::test::tmpPath("columns.h5");
   {
     podml::io::WriterOptions opt;
     opt.flushEvents = 7; // several flushes
@@ -227,13 +222,13 @@ TEST(RoundTrip, BulkColumnsAcrossEntriesAndShards) {
 TEST(RoundTrip, ChainsGlobsAndGenericCollections) {
   std::vector<std::string> files;
   for (int k = 0; k < 3; ++k) {
-    files.push_back(tmpFile("chain_" + std::to_string(k) + ".h5"));
+    files.push_back(podml::test::tmpPath("chain_" + std::to_string(k) + ".h5"));
     podml::io::Writer w(files.back());
     for (int e = 0; e < 2; ++e) {
       w.writeFrame(makeFrame(e + 2 * k), "events");
     }
   }
-  auto r = podml::io::makeReader(tmpFile("chain_*.h5"));
+  auto r = podml::io::makeReader(podml::test::tmpPath("chain_*.h5"));
   ASSERT_EQ(r->getEntries("events"), 6u);
   EXPECT_EQ(r->readFrame("events", 5).getParameter<int>("event"), 5);
   const auto batch = r->readColumns("events", "Clusters", {"energy"}, {1, 5});
@@ -242,7 +237,7 @@ TEST(RoundTrip, ChainsGlobsAndGenericCollections) {
   const auto f = r->readFrame("events", 3, {"Hits", "Clusters"});
   EXPECT_EQ(f.getAvailableCollections(), (std::vector<std::string>{"Clusters", "Hits"}));
   EXPECT_EQ(f.get<ex::ClusterCollection>("Clusters")[0].Hits(1).energy(), 1.0 + 3);
-  EXPECT_THROW(podml::io::makeReader(tmpFile("nothing_*.h5")), podml::IoError);
+  EXPECT_THROW(podml::io::makeReader(podml::test::tmpPath("nothing_*.h5")), podml::IoError);
   EXPECT_THROW(r->readFrame("events", 6), podml::UsageError);
   const auto infos = r->collections("events");
   EXPECT_FALSE(infos.empty());
@@ -255,7 +250,7 @@ TEST(RoundTrip, OtherSchemaVersionIsReadGenericallyAndReported) {
   ASSERT_NE(pos, std::string::npos);
   json.replace(pos, 18, "\"schema_version\":4");
   auto model = std::make_shared<const podml::DataModelDefinition>(podml::DataModelDefinition::fromJson(json));
-  const auto file = tmpFile("schema4.h5");
+  const auto file = podml::test::tmpPath("schema4.h5");
   {
     auto hits = std::make_unique<podml::GenericCollection>(model, *model->datatype("ExampleHit"));
     hits->setObjectCount(2);
@@ -281,7 +276,7 @@ TEST(RoundTrip, OtherSchemaVersionIsReadGenericallyAndReported) {
 }
 
 TEST(RoundTrip, FlushedFramesSurviveAnUnfinishedWriter) {
-  const auto file = tmpFile("crash.h5");
+  const auto file = podml::test::tmpPath("crash.h5");
   std::filesystem::remove(file);
   podml::io::WriterOptions opt;
   opt.flushEvents = 2;
@@ -291,7 +286,7 @@ TEST(RoundTrip, FlushedFramesSurviveAnUnfinishedWriter) {
   }
   // As after a crash: nothing valid under the final name, the flushed frames in the temporary file.
   EXPECT_FALSE(std::filesystem::exists(file));
-  const auto copy = tmpFile("crash-recovered.h5");
+  const auto copy = podml::test::tmpPath("crash-recovered.h5");
   std::filesystem::copy_file(w.temporaryFile(), copy, std::filesystem::copy_options::overwrite_existing);
   podml::io::Reader r({copy});
   ASSERT_EQ(r.getEntries("events"), 4u); // two flushes of two frames; the fifth was still buffered
@@ -306,7 +301,7 @@ TEST(RoundTrip, CompressedFilesReadBackTheSame) {
   for (const std::string kind : {"deflate:1", "lz4"}) {
     podml::io::WriterOptions opt;
     opt.compression = podml::io::parseCompression(kind, &opt.level);
-    const auto file = tmpFile("compressed-" + kind.substr(0, 3) + ".h5");
+    const auto file = podml::test::tmpPath("compressed-" + kind.substr(0, 3) + ".h5");
     {
       podml::io::Writer w(file, opt);
       for (int e = 0; e < 4; ++e) {

@@ -1,5 +1,6 @@
 // Several threads, each with its own Reader on the same file, read every frame
 // and bulk columns at once; the results must equal a single-threaded read.
+#include "../common/TestPaths.h"
 #include "testdm/ClusterCollection.h"
 #include "testdm/ExampleHitCollection.h"
 #include "testdm/MCCollection.h"
@@ -18,12 +19,6 @@
 #include <unistd.h>
 
 namespace {
-
-std::string tmpFile(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("podml-io-threads-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
 
 podml::Frame makeFrame(int e) {
   podml::Frame f;
@@ -111,7 +106,7 @@ Result readAll(const std::string& file) {
 } // namespace
 
 TEST(Threads, FourReadersOfOneFileMatchASingleThreadedRead) {
-  const auto file = tmpFile("threads.h5");
+  const auto file = podml::test::tmpPath("threads.h5");
   {
     podml::io::WriterOptions opt;
     opt.chunkRows = 64; // many chunks: many HDF5 reads per column
@@ -163,7 +158,7 @@ TEST(Threads, FourReadersOfOneFileMatchASingleThreadedRead) {
 TEST(Threads, ReadersOpenAndFailConcurrently) {
   // Opening (and failing to open) files from several threads at once: errors
   // stay with their thread and name the right file.
-  const auto good = tmpFile("good.h5");
+  const auto good = podml::test::tmpPath("good.h5");
   {
     podml::io::Writer w(good);
     for (int e = 0; e < 20; ++e) {
@@ -174,7 +169,7 @@ TEST(Threads, ReadersOpenAndFailConcurrently) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      const auto bad = tmpFile("bad-" + std::to_string(t) + ".h5");
+      const auto bad = podml::test::tmpPath("bad-" + std::to_string(t) + ".h5");
       {
         std::FILE* f = std::fopen(bad.c_str(), "w");
         std::fputs("not hdf5", f);

@@ -4,6 +4,7 @@
 // refuses the model with a ModelError holding that line. Then broken cards
 // (malformed JSON, unknown version, missing or mistyped fields) and broken model
 // files (not ONNX, truncated, empty): clear errors, never a crash.
+#include "../common/TestPaths.h"
 #include "ModelBuilder.h"
 
 #include "testdm/DatamodelDefinition.h"
@@ -33,10 +34,8 @@ const podml::DataModelDefinition& dm() { return podml::models::testdm::definitio
 
 // Files are named after the test, so tests run in parallel processes do not share them.
 std::string tmp(const std::string& suffix) {
-  const auto dir = std::filesystem::temp_directory_path() / "podml-onnx-mismatch-tests";
-  std::filesystem::create_directories(dir);
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return (dir / (std::string(info->test_suite_name()) + "." + info->name() + "-" + suffix)).string();
+  return podml::test::tmpPath(std::string(info->test_suite_name()) + "." + info->name() + "-" + suffix);
 }
 
 CardMember member(const std::string& path) { return {path, DType::Float32, {}, ""}; }

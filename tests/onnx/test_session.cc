@@ -1,5 +1,6 @@
 // ONNX models on event columns: card attach/read, checks against the graph and
 // the data model, zero-copy inputs, gathered multi-member inputs, write-back.
+#include "../common/TestPaths.h"
 #include "ModelBuilder.h"
 
 #include "testdm/DatamodelDefinition.h"
@@ -18,14 +19,6 @@
 #include <unistd.h>
 
 namespace {
-
-// One directory per process: ctest runs the tests of this file in parallel processes
-// (and other build trees may run them at the same time).
-std::string tmp(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("podml-onnx-tests-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
 
 podml::onnx::ModelCard hitCard() {
   podml::onnx::ScoreCardSpec c;
@@ -51,13 +44,13 @@ podml::Frame hitsEvent(int n) {
 // The linear model without a card; every test that needs it writes it, so no test
 // depends on another having run first.
 std::string rawModel() {
-  const auto raw = tmp("linear.onnx");
+  const auto raw = podml::test::tmpPath("linear.onnx");
   testmodels::writeLinearSigmoid(raw, {0.5f, -0.25f}, 0.1f);
   return raw;
 }
 
 std::string cardedModel() {
-  const auto carded = tmp("linear-card.onnx");
+  const auto carded = podml::test::tmpPath("linear-card.onnx");
   podml::onnx::attachCard(rawModel(), hitCard(), carded);
   return carded;
 }
@@ -103,13 +96,13 @@ TEST(OnnxModel, AttachReadsBackWithoutChangingTheGraph) {
 }
 
 TEST(OnnxModel, NotAModelIsAModelError) {
-  const auto path = tmp("not-a-model.onnx");
+  const auto path = podml::test::tmpPath("not-a-model.onnx");
   {
     std::ofstream f(path);
     f << "this is not protobuf at all, just text\n";
   }
   EXPECT_THROW(podml::onnx::readModelInfo(path), podml::ModelError);
-  EXPECT_THROW(podml::onnx::readModelInfo(tmp("missing.onnx")), podml::ModelError);
+  EXPECT_THROW(podml::onnx::readModelInfo(podml::test::tmpPath("missing.onnx")), podml::ModelError);
   EXPECT_THROW(podml::onnx::Session session(path), podml::ModelError);
 }
 
@@ -150,7 +143,7 @@ TEST(Session, EmptyCollectionSkipsOnnxRuntime) {
 }
 
 TEST(Session, SingleMemberInputIsTheColumnItself) {
-  const auto raw = tmp("scale.onnx");
+  const auto raw = podml::test::tmpPath("scale.onnx");
   testmodels::writeDoubleScale(raw);
   podml::onnx::ModelCard card;
   card.dataModel = "testdm";
@@ -168,7 +161,7 @@ TEST(Session, SingleMemberInputIsTheColumnItself) {
   out.shape = {std::string("N")};
   card.outputs.push_back(out);
   card.completeFrom(podml::models::testdm::definition());
-  const auto path = tmp("scale-card.onnx");
+  const auto path = podml::test::tmpPath("scale-card.onnx");
   podml::onnx::attachCard(raw, card, path);
   const podml::onnx::Session session(path, podml::models::testdm::definition());
   const auto event = hitsEvent(4);
@@ -184,7 +177,7 @@ TEST(Session, MismatchesAreListedOnePerLine) {
   card.inputs[0].members[1].unit = "MeV";             // data says GeV
   card.inputs[0].members.push_back({"nope", podml::DType::Float32, {}, ""});
   card.outputs[0].target->member = "missing";
-  const auto path = tmp("linear-bad-card.onnx");
+  const auto path = podml::test::tmpPath("linear-bad-card.onnx");
   podml::onnx::attachCard(rawModel(), card, path);
   try {
     podml::onnx::Session session(path, podml::models::testdm::definition());
@@ -200,7 +193,7 @@ TEST(Session, MismatchesAreListedOnePerLine) {
 }
 
 TEST(Session, ModelWithoutCardNeedsAnExplicitBinding) {
-  const auto raw = tmp("linear-plain.onnx");
+  const auto raw = podml::test::tmpPath("linear-plain.onnx");
   testmodels::writeLinearSigmoid(raw, {1.f, 0.f}, 0.f);
   EXPECT_THROW(podml::onnx::Session session(raw, podml::models::testdm::definition()), podml::ModelError);
   podml::onnx::SessionOptions opt;

@@ -2,6 +2,7 @@
 // particle linked once to a charged final-state MC particle, a signal fraction in
 // the documented range, no truth in the reconstructed columns, and all of it
 // intact after an HDF5 round trip.
+#include "../common/TestPaths.h"
 #include "podml/toy/ToyDataset.h"
 
 #include "edm4hep/EventHeaderCollection.h"
@@ -54,12 +55,6 @@ bool sameMomenta(const podml::Frame& a, const podml::Frame& b) {
   const auto& ma = a.get<edm4hep::MCParticleCollection>(podml::toy::kMCParticles);
   const auto& mb = b.get<edm4hep::MCParticleCollection>(podml::toy::kMCParticles);
   return ma.size() == mb.size() && ma.column("momentum.x") == mb.column("momentum.x");
-}
-
-std::string tempFile(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "podml-toy-tests";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
 }
 
 } // namespace
@@ -191,7 +186,7 @@ TEST(Toy, LabelIsAPdgMembershipTest) {
 }
 
 TEST(Toy, RoundTripKeepsEventsAndRelations) {
-  const std::string file = tempFile("roundtrip.h5");
+  const std::string file = podml::test::tmpPath("roundtrip.h5");
   podml::toy::ToyOptions options;
   options.events = 12;
   options.seed = 5;
@@ -242,8 +237,8 @@ TEST(Toy, RoundTripKeepsEventsAndRelations) {
 }
 
 TEST(Toy, ShardsHoldTheSameEventsAsOneRun) {
-  const std::string whole = tempFile("whole.h5");
-  const std::string shard = tempFile("shard.h5");
+  const std::string whole = podml::test::tmpPath("whole.h5");
+  const std::string shard = podml::test::tmpPath("shard.h5");
   podml::toy::ToyOptions options;
   options.seed = 9;
   options.events = 5;
@@ -264,9 +259,9 @@ TEST(Toy, ShardsHoldTheSameEventsAsOneRun) {
 TEST(Toy, RejectsBadOptions) {
   podml::toy::ToyOptions options;
   options.events = 0;
-  EXPECT_THROW(podml::toy::writeToyDataset(tempFile("never.h5"), options), podml::UsageError);
+  EXPECT_THROW(podml::toy::writeToyDataset(podml::test::tmpPath("never.h5"), options), podml::UsageError);
   options.events = 1;
   options.compression = "zip";
-  EXPECT_THROW(podml::toy::writeToyDataset(tempFile("never.h5"), options), podml::UsageError);
-  EXPECT_FALSE(std::filesystem::exists(tempFile("never.h5")));
+  EXPECT_THROW(podml::toy::writeToyDataset(podml::test::tmpPath("never.h5"), options), podml::UsageError);
+  EXPECT_FALSE(std::filesystem::exists(podml::test::tmpPath("never.h5")));
 }

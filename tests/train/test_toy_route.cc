@@ -2,6 +2,7 @@
 // T1: toy events -> podml::train (libtorch) -> ONNX with a card that passes ONNX's checker.
 // T2: that model over a fresh toy file with `podml infer` -> one edm4hep::ParticleID per
 //     reconstructed particle, pointing at it, whose scores separate prompt leptons.
+#include "../common/TestPaths.h"
 #include "edm4hep/ParticleIDCollection.h"
 #include "edm4hep/RecoMCParticleLinkCollection.h"
 #include "edm4hep/ReconstructedParticleCollection.h"
@@ -30,15 +31,6 @@ namespace fs = std::filesystem;
 // sample here and seed-to-seed spread; a model that learned nothing gives ~0.5.
 constexpr double kAucThreshold = 0.90;
 
-const fs::path& workDir() {
-  static const fs::path dir = [] {
-    auto d = fs::temp_directory_path() / ("podml-toy-route-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
 struct Trained {
   std::string model;
   podml::train::TrainReport report;
@@ -47,12 +39,12 @@ struct Trained {
 // T1, shared by both tests: one training run on 3000 toy events.
 const Trained& trained() {
   static const Trained t = [] {
-    const auto data = (workDir() / "train.h5").string();
+    const auto data = podml::test::tmpPath("train.h5");
     podml::toy::writeToyDataset(data, {.events = 3000, .seed = 1});
     auto spec = podml::train::TrainingSpec::fromYamlFile(PODML_TOY_SPEC);
     spec.training.epochs = 12;
     Trained r;
-    r.model = (workDir() / "lepton-id.onnx").string();
+    r.model = podml::test::tmpPath("lepton-id.onnx");
     podml::train::TrainOptions options;
     options.threads = 2;
     r.report = podml::train::trainAndExport(spec, {data}, r.model, options);
@@ -90,8 +82,8 @@ TEST(ToyRoute, T1_TrainExportAndCheck) {
 
 TEST(ToyRoute, T2_InferOnFreshEventsAndReadBack) {
   const auto& t = trained();
-  const auto fresh = (workDir() / "fresh.h5").string();
-  const auto scored = (workDir() / "scored.h5").string();
+  const auto fresh = podml::test::tmpPath("fresh.h5");
+  const auto scored = podml::test::tmpPath("scored.h5");
   podml::toy::writeToyDataset(fresh, {.events = 1000, .seed = 2});
   const std::string cmd = std::string(PODML_EXE) + " infer -q " + t.model + " " + fresh + " -o " + scored;
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;

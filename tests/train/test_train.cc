@@ -1,6 +1,7 @@
 // The C++ training route on a small sample of the test data model: the spec, the
 // dataset (label joined through a link, split, streaming), the metrics, the ONNX
 // export and the whole train-export-check chain.
+#include "../common/TestPaths.h"
 #include "TrainSample.h"
 
 #include "testdm/ClusterCollection.h"
@@ -30,16 +31,10 @@ namespace {
 
 using namespace podml::train;
 
-std::string tmpFile(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("podml-train-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
-
 // One sample file for the whole suite.
 const std::string& sampleFile() {
   static const std::string path = [] {
-    auto p = tmpFile("sample.h5");
+    auto p = podml::test::tmpPath("sample.h5");
     trainsample::write(p, 400);
     return p;
   }();
@@ -47,7 +42,7 @@ const std::string& sampleFile() {
 }
 
 std::vector<trainsample::Truth> sampleTruth() {
-  return trainsample::write(tmpFile("truth-only.h5"), 400);
+  return trainsample::write(podml::test::tmpPath("truth-only.h5"), 400);
 }
 
 std::string messageOf(const std::function<void()>& f) {
@@ -249,7 +244,7 @@ TEST(MlpExport, OnnxRuntimeMatchesTheReferenceForEveryActivation) {
     }
     m.mean = {1.0f, -2.0f, 0.5f, 100.0f};
     m.scale = {2.0f, 0.5f, 1.0f, 30.0f};
-    const auto path = tmpFile("mlp-" + act + ".onnx");
+    const auto path = podml::test::tmpPath("mlp-" + act + ".onnx");
     writeMlpOnnx(path, m, "x", "p", "");
     EXPECT_EQ(podml::onnx::checkModel(path), "");
     const auto info = podml::onnx::readModelInfo(path);
@@ -272,13 +267,13 @@ TEST(MlpExport, OnnxRuntimeMatchesTheReferenceForEveryActivation) {
   }
   MlpWeights broken;
   broken.sizes = {2, 1};
-  EXPECT_THROW(writeMlpOnnx(tmpFile("broken.onnx"), broken, "x", "p", ""), podml::ModelError);
-  EXPECT_FALSE(std::filesystem::exists(tmpFile("broken.onnx")));
+  EXPECT_THROW(writeMlpOnnx(podml::test::tmpPath("broken.onnx"), broken, "x", "p", ""), podml::ModelError);
+  EXPECT_FALSE(std::filesystem::exists(podml::test::tmpPath("broken.onnx")));
 }
 
 TEST(Train, TrainsExportsAndChecksAgainstOnnxRuntime) {
   const auto spec = TrainingSpec::fromYaml(trainsample::spec(), "spec.yaml");
-  const auto model = tmpFile("hits.onnx");
+  const auto model = podml::test::tmpPath("hits.onnx");
   std::vector<EpochReport> epochs;
   TrainOptions options;
   options.threads = 1;
@@ -323,7 +318,7 @@ TEST(Train, SameSeedSameModel) {
   const auto spec = TrainingSpec::fromYaml(text, "spec.yaml");
   TrainOptions options;
   options.threads = 1;
-  const auto a = tmpFile("a.onnx"), b = tmpFile("b.onnx");
+  const auto a = podml::test::tmpPath("a.onnx"), b = podml::test::tmpPath("b.onnx");
   const auto ra = trainAndExport(spec, {sampleFile()}, a, options);
   const auto rb = trainAndExport(spec, {sampleFile()}, b, options);
   EXPECT_EQ(ra.validationAuc, rb.validationAuc);
@@ -337,7 +332,7 @@ namespace {
 // Labels reached through a relation of the input type: one-to-many (cluster -> hits)
 // and one-to-one (score -> hit).
 TEST(Dataset, JoinsLabelsThroughRelations) {
-  const auto path = tmpFile("relations.h5");
+  const auto path = podml::test::tmpPath("relations.h5");
   uint64_t clustersWithSeven = 0, clusters = 0, scoresOnEnergetic = 0, scores = 0;
   {
     podml::io::Writer w(path);
