@@ -13,6 +13,7 @@ DIR/summary.json; prints a summary.
 """
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -26,6 +27,7 @@ import podml
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+@functools.cache
 def _train_module():
     spec = importlib.util.spec_from_file_location("podml_train_example", os.path.join(HERE, "train.py"))
     mod = importlib.util.module_from_spec(spec)

@@ -410,7 +410,6 @@ struct Dataset::Impl {
     for (uint64_t e = 0; e < range.last - range.first; ++e) {
       const bool isVal = isValidationEvent(range.first + e, spec.training.seed, spec.training.validationFraction);
       Chunk& dst = isVal ? va : tr;
-      auto& cnt = counts[isVal ? 1 : 0];
       for (uint64_t r = batch.offsets[e]; r < batch.offsets[e + 1]; ++r) {
         if (y[r] < 0.0f) {
           continue;
@@ -418,8 +417,6 @@ struct Dataset::Impl {
         dst.features.insert(dst.features.end(), x.begin() + static_cast<std::ptrdiff_t>(r * width),
                             x.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
         dst.labels.push_back(y[r]);
-        cnt.rows += 1;
-        cnt.positives += y[r] > 0.5f ? 1 : 0;
       }
     }
     readSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -446,13 +443,23 @@ Dataset::Dataset(const TrainingSpec& spec, const std::vector<std::string>& files
   // chunks are appended.
   const uint64_t bytes = im.input.objects * (im.width + 1) * sizeof(float) * 2;
   im.inMemory = bytes <= options.memoryBudgetBytes;
+  auto add = [](const Chunk& c, SplitCounts& n) {
+    n.rows += c.rows();
+    n.positives += static_cast<uint64_t>(std::count_if(c.labels.begin(), c.labels.end(), [](float l) { return l > 0.5f; }));
+  };
   for (const auto& r : im.ranges()) {
     if (im.inMemory) {
       im.load(r, im.train, im.validation);
     } else {
       Chunk tr, va; // only counted here; streamed again on every pass
       im.load(r, tr, va);
+      add(tr, im.counts[0]);
+      add(va, im.counts[1]);
     }
+  }
+  if (im.inMemory) {
+    add(im.train, im.counts[0]);
+    add(im.validation, im.counts[1]);
   }
   if (im.counts[0].rows == 0 || im.counts[1].rows == 0) {
     im.fail("the " + std::string(im.counts[0].rows == 0 ? "training" : "validation") + " split has no objects (" +
@@ -493,9 +500,7 @@ void Dataset::forEachChunk(Split split, uint64_t shuffleSeed, const std::functio
   }
   for (const auto& r : ranges) {
     Chunk tr, va;
-    const SplitCounts before[2] = {im.counts[0], im.counts[1]};
     im.load(r, tr, va);
-    im.counts[0] = before[0], im.counts[1] = before[1]; // counted once, in the constructor
     Chunk& c = split == Split::Training ? tr : va;
     if (c.rows() == 0) {
       continue;
