@@ -56,6 +56,13 @@ void withHint(const std::function<void()>& f, const std::string& hint);
 /// The same, choosing the hint from the error's message (empty: none).
 void withHint(const std::function<void()>& f, const std::function<std::string(const std::string& what)>& hintFor);
 
+/// Remembers the process's command line, for execHelper().
+void setCommandLine(int argc, char** argv);
+
+/// Replaces this process with the helper program `name` (next to this executable, or in
+/// ../libexec/podml), given the same arguments; returns only by throwing a CliError.
+[[noreturn]] void execHelper(const std::string& name);
+
 /// Shell-quotes `s` if it needs it, for commands shown in hints.
 std::string shellQuote(const std::string& s);
 

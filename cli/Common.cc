@@ -3,7 +3,49 @@
 
 #include "podml/Exceptions.h"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
+#include <vector>
+
 namespace podml::cli {
+
+namespace {
+std::vector<char*> g_argv;
+} // namespace
+
+void setCommandLine(int argc, char** argv) { g_argv.assign(argv, argv + argc); }
+
+void execHelper(const std::string& name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(self.parent_path() / name);
+    candidates.push_back(self.parent_path() / ".." / "libexec" / "podml" / name);
+  }
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) != 0) {
+      continue;
+    }
+    std::vector<char*> args = g_argv;
+    std::string path = c.string();
+    if (args.empty()) {
+      args.push_back(path.data());
+    } else {
+      args[0] = path.data();
+    }
+    args.push_back(nullptr);
+    std::fflush(stdout);
+    ::execv(path.c_str(), args.data());
+    throw CliError(kExitBadData, "cannot start '" + path + "': " + std::strerror(errno));
+  }
+  throw CliError(kExitBadData, "cannot find the helper program '" + name + "' next to '" + self.string() +
+                                   "' or in its ../libexec/podml",
+                 "reinstall podml: the helper is part of the installation");
+}
 
 void addGlobalFlags(CLI::App& app, GlobalOptions& g) {
   // On every level, so that the flags work before and after a command's name. Bound to

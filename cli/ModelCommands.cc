@@ -3,104 +3,15 @@
 
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
-#include "podml/gen/YamlReader.h"
-#include "podml/io/Reader.h"
 #include "podml/onnx/OnnxModel.h"
-#include "podml/onnx/Session.h"
+#include "podml/workflow/Cards.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace podml::cli {
 
 namespace {
-
-// YAML scalars carry no type; the card's numbers are integers, its flags booleans.
-json::Value yamlToJson(const YAML::Node& n) {
-  switch (n.Type()) {
-  case YAML::NodeType::Map: {
-    json::Value o = json::Value::object();
-    for (const auto& kv : n) {
-      o.set(kv.first.as<std::string>(), yamlToJson(kv.second));
-    }
-    return o;
-  }
-  case YAML::NodeType::Sequence: {
-    json::Value a = json::Value::array();
-    for (const auto& v : n) {
-      a.push_back(yamlToJson(v));
-    }
-    return a;
-  }
-  case YAML::NodeType::Scalar: {
-    const std::string s = n.Scalar();
-    if (n.Tag() != "!" && !s.empty()) { // quoted scalars stay strings
-      char* end = nullptr;
-      const long long i = std::strtoll(s.c_str(), &end, 10);
-      if (end != nullptr && *end == '\0') {
-        return json::Value(static_cast<int64_t>(i));
-      }
-      if (s == "true" || s == "True") {
-        return json::Value(true);
-      }
-      if (s == "false" || s == "False") {
-        return json::Value(false);
-      }
-    }
-    return json::Value(s);
-  }
-  default:
-    return json::Value();
-  }
-}
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw DefinitionError("cannot read '" + path + "': no such file or not readable");
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-onnx::ModelCard readCardFile(const std::string& path) {
-  const std::string text = readText(path);
-  if (path.ends_with(".json")) {
-    return onnx::ModelCard::fromJson(text, path);
-  }
-  try {
-    return onnx::ModelCard::fromJson(json::dump(yamlToJson(YAML::Load(text))), path);
-  } catch (const YAML::Exception& e) {
-    throw DefinitionError("cannot read model card: " + e.msg + " (" + path + ":" + std::to_string(e.mark.line + 1) + ")");
-  }
-}
-
-bool isYaml(const std::string& path) { return path.ends_with(".yaml") || path.ends_with(".yml"); }
-
-// The data model a card is completed or checked against: from a podml file or a YAML;
-// null if a podml file does not hold it (`names` then lists the ones it holds).
-std::shared_ptr<const DataModelDefinition> dataModelFrom(const std::string& source, const std::string& name,
-                                                         std::string* names = nullptr) {
-  if (isYaml(source)) {
-    auto model = gen::readModel(source, name.empty() ? std::filesystem::path(source).stem().string() : name);
-    return std::make_shared<const DataModelDefinition>(std::move(model.definition));
-  }
-  const auto reader = io::makeReader(source);
-  for (const auto& m : reader->dataModels()) {
-    if (name.empty() || m->name == name) {
-      return m;
-    }
-    if (names != nullptr) {
-      *names += (names->empty() ? "'" : ", '") + m->name + "'";
-    }
-  }
-  return nullptr;
-}
 
 std::string dims(const std::vector<onnx::Dim>& shape) {
   std::string s = "[";
@@ -241,38 +152,27 @@ Runner addCardCommand(CLI::App& app, const GlobalOptions& g) {
       return -1;
     }
     onnx::ModelCard c;
-    withHint([&] { c = readCardFile(opts->card); },
+    withHint([&] { c = workflow::readCardFile(opts->card); },
              [](const std::string& what) -> std::string {
                return what.find("no such file") != std::string::npos
                           ? ""
                           : "docs/model-card.md describes the card's fields, with an example";
              });
+    std::shared_ptr<const DataModelDefinition> dm;
     if (!opts->data.empty()) {
       const std::string name = opts->dataModel.empty() ? c.dataModel : opts->dataModel;
-      std::string held;
-      const auto dm = dataModelFrom(opts->data, name, &held);
+      const auto models = workflow::dataModelsIn(opts->data, name);
+      dm = models.find(name);
       if (!dm) {
         throw CliError(kExitBadData, "cannot complete the card from '" + opts->data + "': it holds no data model '" + name +
-                                         "' (it holds " + (held.empty() ? "none" : held) + ")",
+                                         "' (it holds " + models.names() + ")",
                        "pass the data the model was made for, or name the data model with --datamodel");
       }
-      withHint([&] { c.completeFrom(*dm); },
-               "run `podml inspect -v " + shellQuote(opts->data) + "` to list the collections and their columns");
     }
-    if (c.producer.empty()) {
-      c.producer = "podml " PODML_VERSION_STRING;
-    }
-    const auto info = onnx::readModelInfo(opts->model);
-    const auto problems = onnx::checkCardAgainstGraph(c, info);
-    if (!problems.empty()) {
-      std::string what = "the card does not fit the model '" + opts->model + "':";
-      for (const auto& p : problems) {
-        what += "\n  " + p;
-      }
-      throw CliError(kExitBadData, what,
-                     "run `podml inspect " + shellQuote(opts->model) + "` to see the graph's inputs and outputs");
-    }
-    onnx::attachCard(opts->model, c, opts->out);
+    withHint([&] { workflow::completeCard(c, dm.get()); },
+             "run `podml inspect -v " + shellQuote(opts->data) + "` to list the collections and their columns");
+    withHint([&] { workflow::attachCard(opts->model, c, opts->out); },
+             "run `podml inspect " + shellQuote(opts->model) + "` to see the graph's inputs and outputs");
     if (g.verbose) {
       printCard(c, std::cout);
     }
@@ -306,17 +206,13 @@ Runner addCheckCommand(CLI::App& app, const GlobalOptions& g) {
       return -1;
     }
     const auto info = onnx::readModelInfo(opts->model);
-    const auto card = requireModelCard(opts->model, info, "check");
-    auto problems = onnx::checkCardAgainstGraph(card, info);
-    std::string held;
-    const auto dm = dataModelFrom(opts->data, card.dataModel, &held);
-    if (dm) {
-      const auto more = onnx::checkCardAgainstDataModel(card, *dm);
-      problems.insert(problems.end(), more.begin(), more.end());
-    } else {
-      problems.push_back("data model: the model reads '" + card.dataModel + "', which '" + opts->data +
-                         "' does not contain (it holds " + (held.empty() ? "none" : held) + ")");
-    }
+    // requireModelCard: the CLI's message and hint for a model without a card. A data model
+    // YAML names no model: it is read as the one the card names.
+    const auto named = requireModelCard(opts->model, info, "check").dataModel;
+    const auto report = workflow::checkModel(opts->model, workflow::dataModelsIn(opts->data, named));
+    const auto& card = report.card;
+    const auto& problems = report.problems;
+    const auto& dm = report.dataModel;
     if (opts->json) {
       json::Value o = json::Value::object();
       o.set("kind", json::Value("podml-check"));
@@ -350,7 +246,7 @@ Runner addCheckCommand(CLI::App& app, const GlobalOptions& g) {
           std::cout << "  " << line << "\n";
         }
         std::cout << "next: compare what the model reads (`podml inspect " << shellQuote(opts->model) << "`) with "
-                  << (isYaml(opts->data) ? "the data model " + opts->data
+                  << (workflow::isDataModelYaml(opts->data) ? "the data model " + opts->data
                                          : "what the data holds (`podml inspect -v " + shellQuote(opts->data) + "`)")
                   << ", then fix the card and attach it again with `podml card attach`\n";
       }

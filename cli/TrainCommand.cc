@@ -1,10 +1,17 @@
 // `podml train SPEC.yaml IN.h5... -o MODEL.onnx`: the C++ training route (libtorch),
 // ending in an ONNX model with its model card, checked against ONNX Runtime.
+//
+// Compiled twice: into `podml`, which only parses and checks the command line and then
+// executes the helper `podml-train` with the same arguments (PODML_CLI_TRAIN_EXEC), so that
+// no other command loads libtorch (half a second at every start); and into `podml-train`,
+// which links libtorch and trains.
 #include "Commands.h"
 
 #include "Progress.h"
 
+#ifndef PODML_CLI_TRAIN_EXEC
 #include "podml/train/Train.h"
+#endif
 
 #include <cstdio>
 #include <iostream>
@@ -44,6 +51,10 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
     if (!cmd->parsed()) {
       return -1;
     }
+#ifdef PODML_CLI_TRAIN_EXEC
+    (void)g;
+    execHelper("podml-train");
+#else
     train::TrainingSpec spec;
     withHint([&] { spec = train::TrainingSpec::fromYamlFile(opts->spec); },
              [](const std::string& what) -> std::string {
@@ -138,6 +149,7 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
                   r.stepSeconds > 0 ? static_cast<double>(r.samplesSeen) / r.stepSeconds : 0.0);
     }
     return 0;
+#endif
   };
 }
 

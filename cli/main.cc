@@ -41,8 +41,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   GlobalOptions global;
   std::vector<Runner> runners;
+  setCommandLine(argc, argv);
+#ifdef PODML_CLI_TRAIN_ONLY
+  // podml-train, the helper `podml train` executes (cli/TrainCommand.cc): only this command.
+  runners.push_back(addTrainCommand(app, global));
+#else
   runners.push_back(addGenerateCommand(app, global));
-#ifndef PODML_CLI_GENERATOR_ONLY
+#endif
+#if !defined(PODML_CLI_GENERATOR_ONLY) && !defined(PODML_CLI_TRAIN_ONLY)
   // podml-generate (the in-tree bootstrap generator, cli/generator) stops here.
   runners.push_back(addInspectCommand(app, global));
   runners.push_back(addCardCommand(app, global));

@@ -1,6 +1,7 @@
 #include "podml/CollectionBase.h"
 
 #include "podml/Exceptions.h"
+#include "podml/detail/Handle.h"
 
 #include <iomanip>
 
@@ -93,3 +94,13 @@ void CollectionBase::print(std::ostream& os, std::size_t maxRows) const {
 }
 
 } // namespace podml
+
+namespace podml::detail {
+
+void throwEmptyHandle() {
+  throw UsageError("cannot use an object through an empty handle: it refers to no object (a relation that was never "
+                   "set, or whose target collection was not read or not written to the file); test isAvailable() "
+                   "first");
+}
+
+} // namespace podml::detail

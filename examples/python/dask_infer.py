@@ -2,15 +2,15 @@
 """Score many podml files in parallel with Dask distributed: one task per (file, part).
 
 Every input file is split into --parts parts with podml.shard(); each (file, part) is one unit of
-work, and one Dask task. A task opens its own podml.Reader, gets an ONNX Runtime podml.Session
-(sessions are not picklable: each worker process builds one per model and data model and keeps it
-for its later tasks), scores every event of its part with Session.run_and_write_back() and writes
-the events, with the new collections (e.g. LeptonIDs), to <outdir>/<stem>.part<k>.h5 through
-podml.Writer. The driver prints one line per unit and the total throughput.
+work, and one Dask task. A task runs podml.infer() on its part, the same library code as
+`podml infer --shard`: it reads the events, scores them with ONNX Runtime (one thread: the
+parallelism is Dask's) and writes them, with the new collections (e.g. LeptonIDs), to
+<outdir>/<stem>.part<k>.h5, with EDM4hep's PID metadata. The driver prints one line per unit and
+the total throughput.
 
-As `podml infer`, an output holds the collections the model reads plus the ones it writes
-(--all-collections: every collection of the events). Parts are independent: a failed unit leaves
-no file under its name (podml.Writer renames at finish()), and rerunning one unit redoes only it.
+As `podml infer`, an output holds every collection of the input events plus the ones the model
+writes (--only-scores: only the collections the model reads and the new ones). Parts are
+independent: a failed unit leaves no file under its name, and rerunning one unit redoes only it.
 
 Usage:
   /usr/bin/python3 examples/python/dask_infer.py model.onnx 'run*.h5' -o scored/ --workers 2 --parts 4
@@ -38,7 +38,6 @@ import dataclasses
 import glob
 import os
 import sys
-import threading
 import time
 
 import podml
@@ -55,7 +54,7 @@ class Unit:
     parts: int
     output: str
     category: str = CATEGORY
-    all_collections: bool = False
+    only_scores: bool = False
     algorithm_type: int = 0
 
 
@@ -77,7 +76,7 @@ def expand_inputs(patterns):
     return files
 
 
-def plan(model, inputs, outdir, parts=1, category=CATEGORY, all_collections=False, algorithm_type=0, check=True):
+def plan(model, inputs, outdir, parts=1, category=CATEGORY, only_scores=False, algorithm_type=0, check=True):
     """The units for `inputs` (paths or globs), `parts` per file, writing into `outdir`.
 
     Fails early, before any work is scheduled: podml.IoError for inputs that do not exist,
@@ -103,30 +102,11 @@ def plan(model, inputs, outdir, parts=1, category=CATEGORY, all_collections=Fals
     outdir = os.path.abspath(os.fspath(outdir))
     os.makedirs(outdir, exist_ok=True)
     return [Unit(model, f, k, parts, os.path.join(outdir, f"{os.path.splitext(os.path.basename(f))[0]}.part{k}.h5"),
-                 category, all_collections, algorithm_type)
+                 category, only_scores, algorithm_type)
             for f in files for k in range(parts)]
 
 
 # --- the task ------------------------------------------------------------------------------------
-
-# Sessions of this process, by (model file and version, data models of the input): a worker builds
-# one ONNX Runtime session per model and data model and reuses it for every later unit.
-_SESSIONS = {}
-_SESSIONS_LOCK = threading.Lock()
-
-
-def _session(unit, reader):
-    st = os.stat(unit.model)
-    models = tuple(sorted((name, dm.hash) for name, dm in reader.data_models().items()))
-    key = (unit.model, st.st_mtime_ns, st.st_size, models, unit.algorithm_type)
-    with _SESSIONS_LOCK:
-        session = _SESSIONS.get(key)
-        if session is None:
-            # One ONNX Runtime thread: the parallelism is Dask's (one task per worker process).
-            session = podml.Session(unit.model, data=reader, algorithm_type=unit.algorithm_type)
-            _SESSIONS[key] = session
-        return session
-
 
 def score_unit(unit):
     """Scores one unit and writes its output file; returns its summary (a dict).
@@ -135,25 +115,15 @@ def score_unit(unit):
     podml exception type, prefixed with the unit, so the driver says which file and part failed."""
     t0 = time.perf_counter()
     try:
-        with podml.open(unit.input) as reader:
-            session = _session(unit, reader)
-            entries = reader.entries(unit.category)
-            first, last = podml.shard(entries, unit.part, unit.parts)
-            inputs = list(dict.fromkeys(i["collection"] for i in session.card["inputs"]))
-            collections = None if unit.all_collections else inputs
-            objects = 0
-            written = []
-            with podml.Writer(unit.output) as writer:
-                for frame in reader.frames(unit.category, collections=collections, first=first, last=last):
-                    written = session.run_and_write_back(frame)
-                    objects += sum(len(frame[c]) for c in inputs if c in frame)
-                    writer.write_frame(frame, unit.category)
+        s = podml.infer(unit.model, unit.input, unit.output, category=unit.category, shard=(unit.part, unit.parts),
+                        only_scores=unit.only_scores, algorithm_type=unit.algorithm_type)
     except podml.Error as e:
         raise type(e)(f"part {unit.part}/{unit.parts} of {unit.input}: {e}") from None
     return {
-        "input": unit.input, "part": unit.part, "parts": unit.parts, "first": first, "last": last,
-        "events": last - first, "objects": objects, "collections": written, "output": unit.output,
-        "seconds": time.perf_counter() - t0, "pid": os.getpid(),
+        "input": unit.input, "part": unit.part, "parts": unit.parts, "first": s["first"], "last": s["last"],
+        "events": s["events"], "skipped_events": s["skipped_events"],
+        "objects": sum(o["objects"] for o in s["outputs"]), "collections": [o["collection"] for o in s["outputs"]],
+        "output": unit.output, "seconds": time.perf_counter() - t0, "pid": os.getpid(),
     }
 
 
@@ -191,7 +161,7 @@ def dask_client(workers=None, scheduler=None):
 
 def _prepare(client):
     # The workers import this file as the module `dask_infer`, so that score_unit is sent by
-    # reference and its session cache (_SESSIONS) lives as long as the worker process.
+    # reference (Dask cannot pickle functions of __main__ for other processes).
     client.upload_file(os.path.abspath(__file__))
 
 
@@ -241,8 +211,8 @@ def main(argv=None):
     mode.add_argument("--scheduler", help="address of a running Dask scheduler instead of a LocalCluster")
     mode.add_argument("--serial", action="store_true", help="do the same work in this process, without Dask")
     ap.add_argument("--category", default=CATEGORY, help="category of the frames to score (default: events)")
-    ap.add_argument("--all-collections", action="store_true",
-                    help="copy every collection of the events, not only the ones the model reads")
+    ap.add_argument("--only-scores", action="store_true",
+                    help="write only the collections the model reads and the new ones, not every collection")
     ap.add_argument("--algorithm-type", type=int, default=0, help="value of the target's algorithmType member")
     ap.add_argument("-q", "--quiet", action="store_true", help="print only the total line")
     args = ap.parse_args(argv)
@@ -251,7 +221,7 @@ def main(argv=None):
     if args.parts < 1:
         ap.error("--parts must be at least 1")
 
-    units = plan(args.model, args.inputs, args.outdir, args.parts, args.category, args.all_collections,
+    units = plan(args.model, args.inputs, args.outdir, args.parts, args.category, args.only_scores,
                  args.algorithm_type)
     if args.serial:
         t0 = time.perf_counter()

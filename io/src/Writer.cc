@@ -9,6 +9,7 @@
 #include "podml/DataModelRegistry.h"
 #include "podml/Json.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -203,16 +204,22 @@ struct CategorySink {
   uint64_t parameterBytes{0};
 };
 
-void pushIDs(Sink& index, Sink& coll, const std::vector<ObjectID>& ids) {
+// `written`: the sorted IDs of the collections written with this frame. A reference to any
+// other collection would dangle in the file (its target is not there), so it is stored as an
+// unset relation is ({invalid, invalid}, as podio writes one): it reads back as an empty handle.
+void pushIDs(Sink& index, Sink& coll, const std::vector<ObjectID>& ids, const std::vector<uint32_t>& written) {
   for (const auto& id : ids) {
-    index.buffer().push_back<int32_t>(id.index);
-    coll.buffer().push_back<uint32_t>(id.collectionID);
+    const bool dangling = id.index >= 0 && !std::binary_search(written.begin(), written.end(), id.collectionID);
+    index.buffer().push_back<int32_t>(dangling ? ObjectID::invalid : id.index);
+    coll.buffer().push_back<uint32_t>(dangling ? static_cast<uint32_t>(ObjectID::invalid) : id.collectionID);
   }
 }
 
 } // namespace
 
 struct Writer::Impl {
+  /// IDs of the collections of the frame being written (sorted), for pushIDs().
+  std::vector<uint32_t> writtenIDs;
   std::string filename;
   std::string tmpName;
   WriterOptions options;
@@ -377,7 +384,7 @@ struct Writer::Impl {
   void append(CollectionSink& s, const CollectionBase& coll, const std::string& name) {
     const std::size_t n = coll.size();
     if (s.subset) {
-      pushIDs(*s.subsetIndex, *s.subsetCollection, coll.subsetIDs());
+      pushIDs(*s.subsetIndex, *s.subsetCollection, coll.subsetIDs(), writtenIDs);
     } else {
       const auto cols = coll.columns();
       const auto& def = *s.def;
@@ -433,12 +440,12 @@ struct Writer::Impl {
                              std::to_string(ids.size()) + " targets for ranges covering " + std::to_string(cum));
           }
           pushIDs(*s.relIndex[static_cast<std::size_t>(r.relation)], *s.relCollection[static_cast<std::size_t>(r.relation)],
-                  ids);
+                  ids, writtenIDs);
         }
       }
       for (std::size_t r = 0; r < def.relations.size(); ++r) {
         if (!def.relations[r].many) {
-          pushIDs(*s.relIndex[r], *s.relCollection[r], coll.relationIDs(r));
+          pushIDs(*s.relIndex[r], *s.relCollection[r], coll.relationIDs(r), writtenIDs);
         }
       }
     }
@@ -520,12 +527,24 @@ Writer::Writer(Writer&&) noexcept = default;
 Writer& Writer::operator=(Writer&&) noexcept = default;
 
 Writer::~Writer() {
-  if (m_impl && !m_impl->finished) {
-    try {
-      finish();
-    } catch (...) {
-      // A destructor must not throw; the temporary file stays for inspection.
-    }
+  if (m_impl) {
+    abandon();
+  }
+}
+
+void Writer::abandon(bool keepTemporary) noexcept {
+  auto& im = *m_impl;
+  if (im.finished) {
+    return;
+  }
+  im.finished = true;
+  // Datasets, groups and then the file: HDF5 closes cleanly even after a failed write.
+  im.categories.clear();
+  im.definitions = Hid();
+  im.file = Hid();
+  if (!keepTemporary) {
+    std::error_code ec;
+    std::filesystem::remove(im.tmpName, ec);
   }
 }
 
@@ -543,6 +562,11 @@ void Writer::writeFrame(const Frame& frame, const std::string& category, const s
     }
     colls.push_back(c);
   }
+  im.writtenIDs.clear();
+  for (const auto* c : colls) {
+    im.writtenIDs.push_back(c->getID());
+  }
+  std::sort(im.writtenIDs.begin(), im.writtenIDs.end());
   auto& cat = im.category(category);
   std::vector<CollectionSink*> sinks;
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -368,7 +368,11 @@ struct Session::Impl {
     scratch.lastData.assign(bound.size(), nullptr);
     std::vector<Ort::Value> values;
     values.reserve(bound.size());
+    // Every input shares the object axis: all collections hold the same number of
+    // objects, or the event cannot be scored (skipped if one is empty, else an error).
+    std::vector<const CollectionBase*> colls(bound.size());
     int64_t objects = -1;
+    std::size_t widest = 0;
     for (std::size_t i = 0; i < bound.size(); ++i) {
       const auto& b = bound[i];
       const CollectionBase* coll = event.get(b.collection);
@@ -381,11 +385,33 @@ struct Session::Impl {
                              std::string(coll->getValueTypeName()) + (coll->isSubsetCollection() ? " references" : "") +
                              ", input '" + inputNames[i] + "' needs " + b.type);
       }
+      colls[i] = coll;
       const auto n = static_cast<int64_t>(coll->size());
-      objects = objects < 0 ? n : std::min(objects, n);
-      if (n == 0) {
-        continue; // no tensor: ONNX Runtime is not called for an empty collection
+      if (objects >= 0 && n != objects && n != 0 && objects != 0) {
+        throw InferenceError("cannot run model '" + path + "': its inputs share the object axis, but input '" +
+                             inputNames[widest] + "' reads " + std::to_string(objects) + " objects from collection '" +
+                             bound[widest].collection + "' and input '" + inputNames[i] + "' " + std::to_string(n) +
+                             " from '" + b.collection + "'");
       }
+      if (n > objects) {
+        widest = i;
+      }
+      objects = std::max(objects, n);
+    }
+    EventResult result;
+    result.names = outputNames;
+    for (std::size_t i = 0; i < bound.size() && objects > 0; ++i) {
+      if (colls[i]->size() == 0) {
+        result.skipped = "input '" + inputNames[i] + "' reads collection '" + bound[i].collection +
+                         "', which is empty, while input '" + inputNames[widest] + "' has " + std::to_string(objects) +
+                         " objects in '" + bound[widest].collection + "'";
+        objects = 0;
+      }
+    }
+    for (std::size_t i = 0; i < bound.size() && objects > 0; ++i) {
+      const auto& b = bound[i];
+      const CollectionBase* coll = colls[i];
+      const auto n = objects;
       const auto cols = coll->columns();
       const std::array<int64_t, 2> shapeData{n, static_cast<int64_t>(b.width)};
       const std::span<const int64_t> shape(shapeData.data(), b.rank1 ? 1 : 2);
@@ -411,9 +437,7 @@ struct Session::Impl {
       scratch.lastData[i] = data;
       values.push_back(Ort::Value::CreateTensor(memInfo, data, bytes, shape.data(), shape.size(), ortType(b.dtype)));
     }
-    EventResult result;
-    result.names = outputNames;
-    if (objects == 0) {
+    if (objects <= 0) {
       // Nothing to score: no call into ONNX Runtime.
       for (const auto& o : info.outputs) {
         Tensor t;
@@ -513,9 +537,28 @@ std::vector<Tensor> Session::runTensors(const std::vector<Tensor>& inputs) const
   }
 }
 
-std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::runAndWriteBack(const Frame& event) const {
+std::string outputCollectionName(const CardOutput& output, const SessionOptions& options) {
+  const auto over = options.outputCollections.find(output.name);
+  if (over != options.outputCollections.end()) {
+    return over->second;
+  }
+  return output.target && !output.target->collection.empty() ? output.target->collection : output.name;
+}
+
+std::string Session::outputCollection(const CardOutput& output) const {
+  return outputCollectionName(output, m_impl->options);
+}
+
+std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::runAndWriteBack(const Frame& event,
+                                                                                           std::string* skipped) const {
   const auto& im = *m_impl;
   const EventResult result = im.run(event);
+  if (!result.skipped.empty()) {
+    if (skipped == nullptr) {
+      throw InferenceError("cannot score the event with model '" + im.path + "': " + result.skipped);
+    }
+    *skipped = result.skipped;
+  }
   std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> out;
   for (const auto& o : im.card.outputs) {
     if (!o.target) {
@@ -537,7 +580,7 @@ std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::ru
       throw InferenceError("cannot write output '" + o.name + "' of model '" + im.path + "': it has " +
                            std::to_string(t.size() / n) + " values per object, the target member holds one");
     }
-    if (scored != nullptr && n != scored->size()) {
+    if (scored != nullptr && n != scored->size() && result.skipped.empty()) {
       throw InferenceError("cannot write output '" + o.name + "' of model '" + im.path + "': " + std::to_string(n) +
                            " rows for " + std::to_string(scored->size()) + " scored objects");
     }
@@ -577,7 +620,7 @@ std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::ru
       auto* alg = cols[static_cast<std::size_t>(a)].data<int32_t>();
       std::fill(alg, alg + n, im.options.algorithmType);
     }
-    if (!o.target->relation.empty() && scored != nullptr) {
+    if (!o.target->relation.empty() && scored != nullptr && n > 0) {
       std::size_t relIndex = 0;
       for (std::size_t r = 0; r < type->relations.size(); ++r) {
         if (type->relations[r].name == o.target->relation) {
@@ -591,11 +634,7 @@ std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::ru
       coll->setRelationIDs(relIndex, std::move(ids));
       coll->resolveRelations([&event](uint32_t id) { return event.getByID(id); });
     }
-    const auto over = im.options.outputCollections.find(o.name);
-    const std::string name = over != im.options.outputCollections.end() ? over->second
-                             : !o.target->collection.empty()            ? o.target->collection
-                                                                        : o.name;
-    out.emplace_back(name, std::move(coll));
+    out.emplace_back(outputCollection(o), std::move(coll));
   }
   return out;
 }

@@ -34,8 +34,10 @@ from ._podml import (
     check,
     check_model,
     complete_card,
+    infer,
     model_info,
     read_card,
+    read_card_file,
     shard,
 )
 
@@ -60,9 +62,11 @@ __all__ = [
     "check",
     "check_model",
     "complete_card",
+    "infer",
     "model_info",
     "open",
     "read_card",
+    "read_card_file",
     "shard",
 ]
 

@@ -2,7 +2,7 @@
 
 import os
 from types import TracebackType
-from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, Sequence, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -199,6 +199,7 @@ class Writer:
     def path(self) -> str: ...
     def write_frame(self, frame: Frame, category: str = "events", collections: Sequence[str] | None = None) -> None: ...
     def finish(self) -> None: ...
+    def abandon(self, keep_temporary: bool = True) -> None: ...
     def entries(self, category: str = "events") -> int: ...
     def __enter__(self) -> Writer: ...
     def __exit__(
@@ -224,6 +225,27 @@ def check(model: _Path, data: _DataSource, data_model: str = "") -> list[str]:
 
 def check_model(path: _Path) -> str:
     """ONNX's own checker: ``''`` if the model passes, else the reason."""
+
+def read_card_file(path: _Path) -> dict[str, Any]:
+    """A model card file (YAML, or JSON for ``.json``) as a dict."""
+
+def infer(
+    model: _Path,
+    inputs: _Path | Iterable[_Path],
+    output: _Path,
+    *,
+    category: str = "events",
+    input_collections: dict[str, str] | None = None,
+    output_collections: dict[str, str] | None = None,
+    shard: tuple[int, int] = (0, 1),
+    only_scores: bool = False,
+    on_empty_input: str = "skip",
+    algorithm_type: int = 0,
+    intra_op_threads: int = 1,
+    inter_op_threads: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Scores ``inputs`` with ``model`` and writes ``output``, as ``podml infer`` does."""
 
 class Session:
     """An ONNX model in ONNX Runtime, optionally bound to a data model for run() on frames."""

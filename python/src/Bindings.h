@@ -7,6 +7,7 @@
 #include "podml/Definition.h"
 #include "podml/Frame.h"
 #include "podml/io/Reader.h"
+#include "podml/workflow/DataModels.h"
 
 #include <pybind11/pybind11.h>
 
@@ -50,8 +51,11 @@ std::string pathString(py::handle path);
 /// Paths from one str/os.PathLike or an iterable of them.
 std::vector<std::string> pathList(py::handle paths);
 
-/// The data model named `name` (the first if empty) from `source`: a Reader, a podml
-/// file (or glob) or a data model YAML. Throws DefinitionError if it is not there.
+/// The data models of `source`: a Reader, a podml file (or glob) or a data model YAML
+/// (read as the model `yamlName`, else named after the file).
+workflow::DataModels dataModelsFrom(py::handle source, const std::string& yamlName);
+/// The data model named `name` (the first if empty) from `source`. Throws
+/// DefinitionError if it is not there.
 std::shared_ptr<const DataModelDefinition> dataModelFrom(py::handle source, const std::string& name);
 
 /// Registers Reader, ColumnBatch, the info classes, Writer and shard().

@@ -4,7 +4,6 @@
 #include "NumpyViews.h"
 
 #include "podml/Exceptions.h"
-#include "podml/gen/YamlReader.h"
 #include "podml/io/Options.h"
 #include "podml/io/Writer.h"
 
@@ -157,29 +156,17 @@ std::vector<std::string> pathList(py::handle paths) {
   return out;
 }
 
-std::shared_ptr<const DataModelDefinition> dataModelFrom(py::handle source, const std::string& name) {
-  std::vector<std::shared_ptr<const DataModelDefinition>> models;
-  std::string where;
+workflow::DataModels dataModelsFrom(py::handle source, const std::string& yamlName) {
   if (py::isinstance<ReaderBox>(source)) {
-    auto& r = source.cast<ReaderBox&>();
-    models = locked(r, [](io::Reader& rd) { return rd.dataModels(); });
-    where = joined(locked(r, [](io::Reader& rd) { return rd.files(); }));
-  } else {
-    where = pathString(source);
-    py::gil_scoped_release nogil;
-    if (where.ends_with(".yaml") || where.ends_with(".yml")) {
-      // A YAML names no model: the caller's name, else the file's stem (as the CLI does).
-      auto model = gen::readModel(where, name.empty() ? std::filesystem::path(where).stem().string() : name);
-      return std::make_shared<const DataModelDefinition>(std::move(model.definition));
-    }
-    models = io::makeReader(where)->dataModels();
+    return locked(source.cast<ReaderBox&>(), [](io::Reader& rd) { return workflow::dataModelsIn(rd); });
   }
-  for (const auto& m : models) {
-    if (name.empty() || m->name == name) {
-      return m;
-    }
-  }
-  throw DefinitionError("cannot find data model '" + name + "' in '" + where + "'");
+  const std::string where = pathString(source);
+  py::gil_scoped_release nogil;
+  return workflow::dataModelsIn(where, yamlName);
+}
+
+std::shared_ptr<const DataModelDefinition> dataModelFrom(py::handle source, const std::string& name) {
+  return dataModelsFrom(source, name).require(name);
 }
 
 void registerIo(py::module_& m) {
@@ -488,6 +475,16 @@ void registerIo(py::module_& m) {
           },
           "Writes what is buffered and closes the file under its final name.")
       .def(
+          "abandon",
+          [](WriterBox& w, bool keepTemporary) {
+            py::gil_scoped_release nogil;
+            std::lock_guard lock(w.mutex);
+            w.writer->abandon(keepTemporary);
+          },
+          py::arg("keep_temporary") = true,
+          "Stops without finishing: nothing is written under the final name; the temporary file\n"
+          "(every frame flushed so far) is kept, or removed with ``keep_temporary=False``.")
+      .def(
           "entries",
           [](WriterBox& w, const std::string& category) {
             py::gil_scoped_release nogil;
@@ -498,12 +495,14 @@ void registerIo(py::module_& m) {
       .def_readonly("path", &WriterBox::path, "The final file name.")
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](WriterBox& w, py::handle type, py::handle, py::handle) {
-        // On an exception the file is left unfinished here (the temporary name);
-        // the destructor finishes it as the C++ Writer does.
+        // Only a block that ends without an exception finishes the file; otherwise it is
+        // abandoned (the flushed frames stay in the temporary file, the final name untouched).
+        py::gil_scoped_release nogil;
+        std::lock_guard lock(w.mutex);
         if (type.is_none()) {
-          py::gil_scoped_release nogil;
-          std::lock_guard lock(w.mutex);
           w.writer->finish();
+        } else {
+          w.writer->abandon();
         }
       });
 }

@@ -8,6 +8,8 @@
 #include "podml/onnx/ModelCard.h"
 #include "podml/onnx/OnnxModel.h"
 #include "podml/onnx/Session.h"
+#include "podml/workflow/Cards.h"
+#include "podml/workflow/Inference.h"
 
 #include <pybind11/stl.h>
 
@@ -78,48 +80,42 @@ onnx::ModelInfo readInfo(const std::string& path) {
   return onnx::readModelInfo(path);
 }
 
-std::string joinLines(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const auto& l : lines) {
-    s += "\n  " + l;
+// A card from Python: a dict, JSON text, or a path (str or os.PathLike) to a YAML or JSON card file.
+onnx::ModelCard cardFrom(py::handle card) {
+  bool isPath = py::hasattr(card, "__fspath__");
+  if (py::isinstance<py::str>(card)) {
+    const auto text = card.cast<std::string>();
+    const auto first = text.find_first_not_of(" \t\r\n");
+    isPath = first != std::string::npos && text[first] != '{' && text.find('\n') == std::string::npos;
   }
-  return s;
+  if (isPath) {
+    return workflow::readCardFile(pathString(card));
+  }
+  return onnx::ModelCard::fromJson(cardText(card));
 }
 
+// The steps of `podml card attach`: completed from the data model if data is given.
 onnx::ModelCard completedCard(py::handle card, py::handle data, const std::string& dataModel) {
-  auto c = onnx::ModelCard::fromJson(cardText(card));
+  auto c = cardFrom(card);
+  std::shared_ptr<const DataModelDefinition> dm;
   if (!data.is_none()) {
-    const auto dm = dataModelFrom(data, dataModel.empty() ? c.dataModel : dataModel);
-    c.completeFrom(*dm);
+    const std::string name = dataModel.empty() ? c.dataModel : dataModel;
+    dm = dataModelFrom(data, name);
   }
-  if (c.producer.empty()) {
-    c.producer = "podml " PODML_VERSION_STRING;
-  }
+  workflow::completeCard(c, dm.get());
   return c;
 }
 
 // What `podml check` reports: the card against the graph, then against the data.
 std::vector<std::string> checkModelAgainst(const std::string& model, py::handle data, const std::string& dataModel) {
-  const auto info = readInfo(model);
-  if (!info.card) {
-    throw ModelError("cannot check model '" + model + "': it has no podml card (attach one with podml.attach_card)");
+  std::string named = dataModel;
+  if (named.empty()) {
+    const auto info = readInfo(model);
+    named = info.card ? workflow::requireCard(model, info, "check").dataModel : std::string();
   }
-  const auto card = onnx::ModelCard::fromJson(*info.card, model);
-  auto problems = onnx::checkCardAgainstGraph(card, info);
-  const std::string name = dataModel.empty() ? card.dataModel : dataModel;
-  std::shared_ptr<const DataModelDefinition> dm;
-  try {
-    dm = dataModelFrom(data, name);
-  } catch (const DefinitionError&) {
-    const std::string where =
-        py::isinstance<ReaderBox>(data) ? std::string("the reader's files") : "'" + pathString(data) + "'";
-    problems.push_back("data model: the model reads '" + name + "', which " + where + " does not contain");
-  }
-  if (dm) {
-    const auto more = onnx::checkCardAgainstDataModel(card, *dm);
-    problems.insert(problems.end(), more.begin(), more.end());
-  }
-  return problems;
+  const auto models = dataModelsFrom(data, named);
+  py::gil_scoped_release nogil;
+  return workflow::checkModel(model, models, dataModel).problems;
 }
 
 py::array tensorArray(onnx::Tensor t) {
@@ -190,15 +186,8 @@ void registerOnnx(py::module_& m) {
       [](py::handle modelIn, py::handle card, py::handle modelOut, py::handle data, const std::string& dataModel) {
         const std::string in = pathString(modelIn), out = pathString(modelOut);
         const auto c = completedCard(card, data, dataModel);
-        const auto info = readInfo(in);
-        const auto problems = onnx::checkCardAgainstGraph(c, info);
-        if (!problems.empty()) {
-          throw ModelError("cannot attach the card to model '" + in + "': it does not fit the graph (" +
-                           std::to_string(problems.size()) + (problems.size() == 1 ? " mismatch):" : " mismatches):") +
-                           joinLines(problems));
-        }
         py::gil_scoped_release nogil;
-        onnx::attachCard(in, c, out);
+        workflow::attachCard(in, c, out);
       },
       py::arg("model_in"), py::arg("card"), py::arg("model_out"), py::arg("data") = py::none(),
       py::arg("data_model") = "",
@@ -215,6 +204,81 @@ void registerOnnx(py::module_& m) {
       "Checks a model's card against its graph and against ``data`` (a Reader, a podml file or a data\n"
       "model YAML), as ``podml check`` does: one line per mismatch, ``[]`` if the model fits.\n"
       "Raises ModelError if the model has no card.");
+  m.def(
+      "read_card_file", [](py::handle path) { return jsonLoads(workflow::readCardFile(pathString(path)).toJson()); },
+      py::arg("path"),
+      "A model card file (YAML, or JSON for ``.json``) as a dict, read as ``podml card attach`` reads it.\n"
+      "Raises DefinitionError naming the file (and line) for a malformed card.");
+  m.def(
+      "infer",
+      [](py::handle model, py::handle inputs, py::handle output, const std::string& category,
+         py::handle inputCollections, py::handle outputCollections, std::pair<uint64_t, uint64_t> shard,
+         bool onlyScores, const std::string& onEmptyInput, int32_t algorithmType, int intraOpThreads,
+         int interOpThreads, py::object progress) {
+        workflow::InferenceRequest rq;
+        rq.model = pathString(model);
+        rq.inputs = pathList(inputs);
+        rq.output = pathString(output);
+        rq.category = category;
+        rq.inputCollections = stringMap(inputCollections);
+        rq.outputCollections = stringMap(outputCollections);
+        std::tie(rq.shardIndex, rq.shardCount) = shard;
+        rq.onlyScores = onlyScores;
+        if (onEmptyInput != "skip" && onEmptyInput != "fail") {
+          throw UsageError("on_empty_input must be 'skip' or 'fail', got '" + onEmptyInput + "'");
+        }
+        rq.onEmptyInput = onEmptyInput == "fail" ? workflow::OnEmptyInput::Fail : workflow::OnEmptyInput::Skip;
+        rq.algorithmType = algorithmType;
+        rq.intraOpThreads = intraOpThreads;
+        rq.interOpThreads = interOpThreads;
+        workflow::InferenceSummary summary;
+        {
+          py::gil_scoped_release nogil;
+          workflow::InferenceJob job(rq);
+          const auto onProgress = [&](uint64_t done, uint64_t total) {
+            if (!progress.is_none()) {
+              py::gil_scoped_acquire gil;
+              progress(done, total);
+            }
+          };
+          const auto onWarn = [](const std::string& message) {
+            py::gil_scoped_acquire gil;
+            if (PyErr_WarnEx(PyExc_RuntimeWarning, message.c_str(), 1) != 0) {
+              throw py::error_already_set(); // warnings turned into errors stop the run
+            }
+          };
+          summary = job.run(onProgress, onWarn);
+        }
+        py::list outs;
+        for (const auto& o : summary.outputs) {
+          py::dict d;
+          d["output"] = o.output;
+          d["collection"] = o.collection;
+          d["type"] = o.type;
+          d["objects"] = o.objects;
+          outs.append(d);
+        }
+        py::dict d;
+        d["first"] = summary.firstEntry;
+        d["last"] = summary.lastEntry;
+        d["events"] = summary.events;
+        d["skipped_events"] = summary.skippedEvents;
+        d["outputs"] = outs;
+        return d;
+      },
+      py::arg("model"), py::arg("inputs"), py::arg("output"), py::kw_only(), py::arg("category") = "events",
+      py::arg("input_collections") = py::none(), py::arg("output_collections") = py::none(),
+      py::arg("shard") = std::pair<uint64_t, uint64_t>{0, 1}, py::arg("only_scores") = false,
+      py::arg("on_empty_input") = "skip", py::arg("algorithm_type") = 0, py::arg("intra_op_threads") = 1,
+      py::arg("inter_op_threads") = 1, py::arg("progress") = py::none(),
+      "Scores every event of ``inputs`` (paths or globs, one chain) with ``model`` and writes ``output``, as\n"
+      "``podml infer`` does (the same library code): every input collection is kept next to the new ones,\n"
+      "or only the scored ones with ``only_scores=True`` (relations into anything else are then stored as\n"
+      "unset). ``shard=(i, n)`` scores share i of n. An event in which one input collection is empty while\n"
+      "another has objects is written without scores with a RuntimeWarning (``on_empty_input='skip'``) or\n"
+      "stops the run (``'fail'``). ``progress(done, total)`` is called after each event. Everything is\n"
+      "checked before anything is written; the output appears only when the run succeeds. Returns\n"
+      "``{'first', 'last', 'events', 'skipped_events', 'outputs': [{'output', 'collection', 'type', 'objects'}]}``.");
   m.def(
       "check_model",
       [](py::handle path) {

@@ -160,7 +160,7 @@ check "check: a missing data file is bad data" 1 "cannot open '$WORK/none.h5': n
 check "check: missing data argument is bad usage" 2 "data is required" "$PODML" check "$WORK/model.onnx"
 
 # infer
-check "infer: ok" 0 "scored [0-9]+ objects in 200 events" "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/scored.h5"
+check "infer: ok" 0 "scored 200 events with .*: [0-9]+ edm4hep::ParticleID in" "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/scored.h5"
 check "infer: no card is bad data" 1 "has no podml card" "$PODML" infer "$WORK/linear.onnx" "$SAMPLE" -o "$WORK/y.h5"
 check "infer: another data model is bad data, with a hint to check" 1 "podml: hint: run \`podml check " \
   "$PODML" infer "$WORK/model.onnx" "$SAMPLE" -o "$WORK/y.h5"

@@ -22,7 +22,7 @@ check "train over a file and a glob" 0 "data: 90 events" \
 check "train with a glob that matches nothing is an error" 1 "matches no file" \
   "$PODML" train "$WORK/spec.yaml" "$WORK/in/a.h5" "$WORK/in/none*.h5" -o "$WORK/model3.onnx"
 
-check "infer over the glob, unsharded" 0 "in 90 events" \
+check "infer over the glob, unsharded" 0 "scored 90 events" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/in/*.h5" -o "$WORK/all.h5"
 check "infer with a glob that matches nothing is an error" 1 "matches no file" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/in/*.h5" "$WORK/in/none*.h5" -o "$WORK/none.h5"
@@ -67,7 +67,7 @@ done
 # 3 events in 4 shards: 1 1 1 0. The empty shard's file has the metadata frame and no events
 # category; chained with the others it adds nothing.
 for i in 0 1 2 3; do
-  check "infer --shard $i/4 of a 3-event file" 0 "in $(( i < 3 ? 1 : 0 )) events" \
+  check "infer --shard $i/4 of a 3-event file" 0 "scored $(( i < 3 ? 1 : 0 )) events" \
     "$PODML" infer "$WORK/model.onnx" "$WORK/in/c.h5" -o "$WORK/c-$i.h5" --shard "$i/4"
 done
 check "the empty shard is a valid file" 0 "'metadata': 1 entry" "$PODML" inspect "$WORK/c-3.h5"

@@ -30,7 +30,7 @@ check "attach a card with a wrong unit" 0 "attached" "$PODML" card attach "$WORK
 check "check names input, member, expected and found" 1 "input 'features', member 'energy': the model expects float64 \[MeV\], the data has float64 \[GeV\]" \
   "$PODML" check "$WORK/mev.onnx" "$SAMPLE"
 
-check "infer writes scores next to the scored hits" 0 "scored 14 objects in 4 events" \
+check "infer writes scores next to the scored hits" 0 "scored 4 events with .*: 14 ex::Score in 'HitScores'" \
   "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/scored.h5" --algorithm-type 3
 check "inspect the scored file" 0 "HitScores: ex::Score, 14 objects" "$PODML" inspect "$WORK/scored.h5"
 check "scores point at their hits, values match the model" 0 "" /usr/bin/python3 - "$WORK/scored.h5" <<'PY'
@@ -53,13 +53,13 @@ assert meta["string"]["HitScores__ParameterNames"] == ["score"]
 PY
 cp "$SAMPLE" "$WORK/chain-a.h5"
 cp "$SAMPLE" "$WORK/chain-b.h5"
-check "infer over a glob of files" 0 "scored 28 objects in 8 events" \
+check "infer over a glob of files" 0 "scored 8 events with .*: 28 ex::Score" \
   "$PODML" infer "$WORK/carded.onnx" "$WORK/chain-*.h5" -o "$WORK/chain-scored.h5"
 check "the chained output has every entry" 0 "'events': 8 entries" "$PODML" inspect "$WORK/chain-scored.h5"
-check "a card without targets writes no new collection" 0 "scored 14 objects" \
+check "a card without targets writes no new collection" 0 "no output has a target" \
   "$PODML" infer "$WORK/mev-fixed.onnx" "$SAMPLE" -o "$WORK/no-target.h5"
 check "no score collection without a target" 0 "" bash -c "! '$PODML' inspect '$WORK/no-target.h5' | grep -q HitScores"
-check "infer one shard" 0 "in 2 events" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/shard.h5" --shard 1/2
+check "infer one shard" 0 "scored 2 events" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/shard.h5" --shard 1/2
 check "a bad shard is bad usage" 2 "cannot take shard 2 of 2" "$PODML" infer "$WORK/carded.onnx" "$SAMPLE" -o "$WORK/x.h5" --shard 2/2
 check "infer without a card" 1 "has no podml card" "$PODML" infer "$WORK/linear.onnx" "$SAMPLE" -o "$WORK/y.h5"
 

@@ -76,6 +76,7 @@ TEST(Edm4hepRoundTrip, EveryDatatypeLinkAndInterface) {
     for (const auto& f : written) {
       w.writeFrame(f, "events");
     }
+    w.finish();
   }
   podml::io::Reader r({file});
   ASSERT_EQ(r.getEntries("events"), written.size());

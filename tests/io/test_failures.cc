@@ -672,7 +672,7 @@ TEST(Failures, CrashedWriterKeepsFlushedFrames) {
         for (int e = 0; e < 5; ++e) {
           w.writeFrame(makeFrame(e), "events");
         }
-        ::_exit(0); // dies here: the Writer's destructor (which finishes) never runs
+        ::_exit(0); // dies here: the Writer's destructor (which would abandon the file) never runs
       },
       std::chrono::milliseconds(0));
   EXPECT_FALSE(fs::exists(file));

@@ -10,6 +10,7 @@
 #include "testdm/WithEverythingCollection.h"
 #include "testdm/DatamodelDefinition.h"
 
+#include "podml/Exceptions.h"
 #include "podml/GenericCollection.h"
 #include "podml/io/Reader.h"
 #include "podml/io/Writer.h"
@@ -193,7 +194,8 @@ TEST(RoundTrip, BulkColumnsAcrossEntriesAndShards) {
     for (int e = 0; e < 20; ++e) {
       w.writeFrame(makeFrame(e), "events");
     }
-  } // destructor finishes
+    w.finish();
+  }
   auto r = podml::io::makeReader(file);
   const auto batch = r->readColumns("events", "Hits", {"energy", "cellID"});
   ASSERT_EQ(batch.offsets.size(), 21u);
@@ -227,6 +229,7 @@ TEST(RoundTrip, ChainsGlobsAndGenericCollections) {
     for (int e = 0; e < 2; ++e) {
       w.writeFrame(makeFrame(e + 2 * k), "events");
     }
+    w.finish();
   }
   auto r = podml::io::makeReader(podml::test::tmpPath("chain_*.h5"));
   ASSERT_EQ(r->getEntries("events"), 6u);
@@ -259,6 +262,7 @@ TEST(RoundTrip, OtherSchemaVersionIsReadGenericallyAndReported) {
     f.put(std::move(hits), "Hits");
     podml::io::Writer w(file);
     w.writeFrame(f, "events");
+    w.finish();
   }
   podml::io::Reader r({file});
   const auto f = r.readFrame("events", 0);
@@ -307,6 +311,7 @@ TEST(RoundTrip, CompressedFilesReadBackTheSame) {
       for (int e = 0; e < 4; ++e) {
         w.writeFrame(makeFrame(e), "events");
       }
+      w.finish();
     }
     podml::io::Reader r({file});
     const auto f = r.readFrame("events", 3);
@@ -316,4 +321,77 @@ TEST(RoundTrip, CompressedFilesReadBackTheSame) {
   }
   EXPECT_THROW(podml::io::parseCompression("zstd"), podml::UsageError);
   EXPECT_THROW(podml::io::parseCompression("deflate:0"), podml::UsageError);
+}
+
+namespace {
+
+podml::Frame hitsFrame(int e) {
+  podml::Frame f;
+  ExampleHitCollection hits;
+  hits.create(uint64_t(e), 1., 2., 3., 0.5 * e);
+  ex::ClusterCollection clusters;
+  auto c = clusters.create();
+  c.addHits(hits[0]);
+  f.put(std::move(hits), "Hits");
+  f.put(std::move(clusters), "Clusters");
+  return f;
+}
+
+} // namespace
+
+TEST(Writer, OnlyFinishPutsAFileUnderTheFinalName) {
+  const auto file = podml::test::tmpPath("abandoned.h5");
+  std::filesystem::remove(file);
+  std::string tmp;
+  {
+    podml::io::WriterOptions o;
+    o.flushEvents = 2;
+    podml::io::Writer w(file, o);
+    tmp = w.temporaryFile();
+    for (int e = 0; e < 5; ++e) {
+      w.writeFrame(hitsFrame(e), "events");
+    }
+    // No finish(): the destructor abandons the file.
+  }
+  EXPECT_FALSE(std::filesystem::exists(file));
+  ASSERT_TRUE(std::filesystem::exists(tmp)) << "the flushed frames are kept in the temporary file";
+  {
+    podml::io::Reader r({tmp});
+    EXPECT_EQ(r.getEntries("events"), 4u) << "two flushes of two frames; the fifth was buffered";
+    EXPECT_EQ(r.readFrame("events", 3).get<ExampleHitCollection>("Hits")[0].energy(), 1.5);
+  }
+  std::filesystem::remove(tmp);
+  {
+    podml::io::Writer w(file);
+    tmp = w.temporaryFile();
+    w.writeFrame(hitsFrame(0), "events");
+    w.abandon(false);
+    w.abandon(false); // idempotent
+    EXPECT_THROW(w.writeFrame(hitsFrame(1), "events"), podml::UsageError);
+  }
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_FALSE(std::filesystem::exists(tmp));
+}
+
+TEST(Writer, RelationsIntoCollectionsNotWrittenAreStoredUnset) {
+  const auto file = podml::test::tmpPath("unset-relations.h5");
+  {
+    podml::io::Writer w(file);
+    w.writeFrame(hitsFrame(1), "events", {"Clusters"}); // the hits are not written
+    w.writeFrame(hitsFrame(2), "events");                // here they are
+    w.finish();
+  }
+  podml::io::Reader r({file});
+  const auto ids = r.readColumns("events", "Clusters", {"Hits.index", "Hits.collectionID"});
+  ASSERT_EQ(ids.columns[0].size(), 2u);
+  EXPECT_EQ(ids.columns[0].data<int32_t>()[0], podml::ObjectID::invalid);
+  EXPECT_EQ(ids.columns[1].data<uint32_t>()[0], static_cast<uint32_t>(podml::ObjectID::invalid));
+  EXPECT_EQ(ids.columns[0].data<int32_t>()[1], 0);
+  auto f = r.readFrame("events", 0);
+  const auto& clusters = f.get<ex::ClusterCollection>("Clusters");
+  ASSERT_EQ(clusters[0].Hits_size(), 1u);
+  EXPECT_FALSE(clusters[0].Hits(0).isAvailable());
+  EXPECT_THROW((void)clusters[0].Hits(0).energy(), podml::UsageError);
+  auto f2 = r.readFrame("events", 1);
+  EXPECT_EQ(f2.get<ex::ClusterCollection>("Clusters")[0].Hits(0).energy(), 1.0);
 }

@@ -115,6 +115,7 @@ TEST(Threads, FourReadersOfOneFileMatchASingleThreadedRead) {
     for (int e = 0; e < 600; ++e) {
       w.writeFrame(makeFrame(e), "events");
     }
+    w.finish();
   }
   const Result expected = readAll(file);
   ASSERT_EQ(expected.frames.size(), 600u);
@@ -164,6 +165,7 @@ TEST(Threads, ReadersOpenAndFailConcurrently) {
     for (int e = 0; e < 20; ++e) {
       w.writeFrame(makeFrame(e), "events");
     }
+    w.finish();
   }
   std::vector<std::string> failures(4);
   std::vector<std::thread> threads;

@@ -61,7 +61,9 @@ def _assert_same_events(a_path, b_path):
     a, b = _frames(a_path), _frames(b_path)
     assert len(a) == len(b)
     for i, (fa, fb) in enumerate(zip(a, b)):
-        assert fa.collection_names == fb.collection_names == ["LeptonIDs", "ReconstructedParticles"]
+        # Every input collection is kept (as podml infer does), and the scores are added.
+        assert fa.collection_names == fb.collection_names
+        assert {"LeptonIDs", "ReconstructedParticles", "MCParticles", "RecoMCParticleLinks"} <= set(fa.collection_names)
         for path in ("momentum.x", "momentum.y", "momentum.z", "energy"):
             assert np.array_equal(fa["ReconstructedParticles"].column(path), fb["ReconstructedParticles"].column(path))
         ia, ib = fa["LeptonIDs"], fb["LeptonIDs"]

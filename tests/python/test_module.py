@@ -367,7 +367,8 @@ def test_check_reports_each_mismatch(models):
     card["datamodel"]["name"] = "other"
     other = str(models / "other.onnx")
     podml.attach_card(models / "linear.onnx", card, other)
-    assert "data model: the model reads 'other', which '%s' does not contain" % SAMPLE in podml.check(other, SAMPLE)
+    assert podml.check(other, SAMPLE)[-1] == \
+        "data model: the model reads 'other', which '%s' does not contain (it holds 'testdm')" % SAMPLE
     with pytest.raises(podml.ModelError, match="cannot check model '.*linear.onnx': it has no podml card"):
         podml.check(models / "linear.onnx", SAMPLE)
 
@@ -431,6 +432,63 @@ def test_run_on_frames_and_write_back(carded, expected, tmp_path):
         assert s["offsets"][-1] == 14
         assert (s["hit.collectionID"][:] == f["events/Hits"].attrs["collection_id"]).all()
         np.testing.assert_allclose(s["value"][:], linear(f["events/Hits/x"][:], f["events/Hits/energy"][:]), atol=1e-6)
+
+
+def test_infer_is_podml_infer(carded, tmp_path):
+    """podml.infer runs the library's workflow: the whole event kept, the scores added."""
+    out = tmp_path / "inferred.h5"
+    seen = []
+    summary = podml.infer(carded, SAMPLE, out, progress=lambda done, total: seen.append((done, total)))
+    assert summary["events"] == 4 and summary["skipped_events"] == 0 and summary["first"] == 0
+    assert summary["outputs"] == [{"output": "score", "collection": "HitScores", "type": "ex::Score", "objects": 14}]
+    assert seen[-1] == (4, 4)
+    with podml.open(SAMPLE) as inp, podml.open(out) as o:
+        assert {c.name for c in inp.collections()} | {"HitScores"} == {c.name for c in o.collections()}
+        np.testing.assert_allclose(o.read_columns("HitScores", "value")["value"],
+                                   linear(inp.read_columns("Hits", "x")["x"], inp.read_columns("Hits", "energy")["energy"]),
+                                   atol=1e-6)
+    only = tmp_path / "only.h5"
+    podml.infer(carded, SAMPLE, only, only_scores=True, shard=(1, 2))
+    with podml.open(only) as o:
+        assert [c.name for c in o.collections()] == ["HitScores", "Hits"] and o.entries() == 2
+    # Checked before any work; the output never appears after an error.
+    with pytest.raises(podml.UsageError, match="no such category"):
+        podml.infer(carded, SAMPLE, tmp_path / "never.h5", category="nope")
+    with pytest.raises(podml.UsageError, match="has no such input"):
+        podml.infer(carded, SAMPLE, tmp_path / "never.h5", input_collections={"featurez": "Hits"})
+    with pytest.raises(podml.UsageError, match="on_empty_input"):
+        podml.infer(carded, SAMPLE, tmp_path / "never.h5", on_empty_input="ignore")
+    with pytest.raises(podml.UsageError, match="already hold a collection"):
+        podml.infer(carded, out, tmp_path / "never.h5")  # scored before: HitScores exists
+    assert not os.path.exists(tmp_path / "never.h5")
+
+
+def test_read_card_file_is_the_cli_reader(models, tmp_path):
+    card_yaml = os.path.join(os.path.dirname(__file__), "..", "onnx", "card.yaml")
+    assert [m["path"] for m in podml.read_card_file(card_yaml)["inputs"][0]["members"]] == ["x", "energy"]
+    podml.attach_card(models / "linear.onnx", card_yaml, tmp_path / "m.onnx", data=SAMPLE)
+    assert podml.check(tmp_path / "m.onnx", SAMPLE) == []
+    (tmp_path / "bad.yaml").write_text("podml_card: 1\ninputs: [\n")
+    with pytest.raises(podml.DefinitionError, match=r"bad\.yaml:\d"):
+        podml.read_card_file(tmp_path / "bad.yaml")
+
+
+def test_writer_finishes_only_on_success(reader, tmp_path):
+    out = tmp_path / "partial.h5"
+    with pytest.raises(RuntimeError, match="boom"):
+        with podml.Writer(out, flush_events=1) as w:
+            for frame in reader.frames():
+                w.write_frame(frame)
+            raise RuntimeError("boom")
+    assert not out.exists(), "an exception in the block leaves nothing under the final name"
+    temporary = [p for p in os.listdir(tmp_path) if p.startswith("partial.h5.podml-tmp")]
+    assert len(temporary) == 1
+    with podml.open(tmp_path / temporary[0]) as kept:
+        assert kept.entries() == 4, "the flushed frames are kept in the temporary file"
+    w = podml.Writer(tmp_path / "dropped.h5")
+    w.write_frame(next(iter(reader.frames())))
+    w.abandon(keep_temporary=False)
+    assert os.listdir(tmp_path) == temporary, "abandon(keep_temporary=False) removes its temporary file"
 
 
 def test_session_refuses_data_that_does_not_fit(models, tmp_path):

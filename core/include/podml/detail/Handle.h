@@ -124,16 +124,24 @@ struct CollectionDataBase {
   }
 };
 
+/// Throws the UsageError for reading or changing an object through an empty handle.
+[[noreturn]] void throwEmptyHandle();
+
 /// Type-erased handle: what every generated handle holds and what relations store.
 struct RawHandle {
   CollectionDataBase* data{nullptr};
   int32_t index{ObjectID::invalid};
   ObjPtr obj{};
 
-  /// Current location; resolves a free object that has since been pushed.
-  Location location() const noexcept {
+  /// Current location; resolves a free object that has since been pushed. Throws
+  /// UsageError for an empty handle, so reading through an unset or unresolved
+  /// relation is an error, never a null dereference.
+  Location location() const {
     if (obj) [[unlikely]] {
       return obj.get()->location();
+    }
+    if (data == nullptr) [[unlikely]] {
+      throwEmptyHandle();
     }
     return {data, index};
   }

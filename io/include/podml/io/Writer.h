@@ -13,7 +13,8 @@ namespace podml::io {
 
 /// Mirrors podio's Writer: writeFrame() per frame and category, finish() at the end.
 /// The file is written under a temporary name and renamed when finish() succeeds,
-/// so a crash never leaves a file that reads as valid under the final name.
+/// so a crash, an exception or a forgotten finish() never leaves a file under the
+/// final name (and never replaces an older one there).
 class Writer {
 public:
   /// Starts writing `filename` (created or replaced at finish()).
@@ -22,7 +23,8 @@ public:
   Writer& operator=(const Writer&) = delete;
   Writer(Writer&&) noexcept;
   Writer& operator=(Writer&&) noexcept;
-  /// Calls finish() if it has not been called (errors are swallowed there; call finish() to see them).
+  /// Abandons the file if finish() has not been called (see abandon()): only an explicit,
+  /// successful finish() puts a file under the final name.
   ~Writer();
 
   /// Appends `frame` to `category`, writing all its collections or only `collections`.
@@ -30,6 +32,10 @@ public:
   void writeFrame(const Frame& frame, const std::string& category, const std::vector<std::string>& collections = {});
   /// Flushes buffered frames, writes the definitions and closes the file under its final name.
   void finish();
+  /// Stops without finishing: frames not yet flushed are dropped, the temporary file
+  /// (every frame flushed so far, readable by a Reader) is closed and kept, or removed
+  /// if `keepTemporary` is false; nothing is written under the final name. Never throws.
+  void abandon(bool keepTemporary = true) noexcept;
   /// The file written until finish() renames it. After each flush it holds every
   /// flushed frame and can be read by a Reader (what survives a crash).
   const std::string& temporaryFile() const;

@@ -52,6 +52,10 @@ struct Tensor {
 struct EventResult {
   std::vector<std::string> names; ///< ONNX output names
   std::vector<Tensor> tensors;    ///< one per name; first axis = objects of the bound input
+  /// Why the event was not scored (an input collection is empty while another has
+  /// objects, so the inputs cannot share the object axis); empty if it was. The
+  /// tensors then have zero rows.
+  std::string skipped;
 };
 
 /// A loaded, checked model. Immutable after construction; run() may be called from
@@ -81,7 +85,13 @@ public:
   EventResult run(const Frame& event) const;
   /// Runs and writes back: one new collection per output with a target, holding one
   /// object per scored object with the relation set to it. Returns (name, collection).
-  std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> runAndWriteBack(const Frame& event) const;
+  /// An event run() skips throws InferenceError, unless `skipped` is given: it then
+  /// receives the reason and the new collections are empty.
+  std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> runAndWriteBack(const Frame& event,
+                                                                                      std::string* skipped = nullptr) const;
+  /// Name of the collection runAndWriteBack() writes output `output` to (the options'
+  /// override, else the card's target collection, else the output's name).
+  std::string outputCollection(const CardOutput& output) const;
   /// Runs on raw tensors given in graph input order (no binding involved).
   std::vector<Tensor> runTensors(const std::vector<Tensor>& inputs) const;
 
@@ -93,6 +103,10 @@ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+/// Name of the collection output `output` is written to: the override in `options`,
+/// else the card's target collection, else the output's name.
+std::string outputCollectionName(const CardOutput& output, const SessionOptions& options);
 
 /// Checks a card against the graph declarations; returns one line per mismatch.
 std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const ModelInfo& info);

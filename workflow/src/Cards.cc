@@ -1,0 +1,130 @@
+#include "podml/workflow/Cards.h"
+
+#include "podml/Exceptions.h"
+#include "podml/Json.h"
+#include "podml/onnx/Session.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace podml::workflow {
+
+namespace {
+
+// YAML scalars carry no type; the card's numbers are integers, its flags booleans.
+json::Value yamlToJson(const YAML::Node& n) {
+  switch (n.Type()) {
+  case YAML::NodeType::Map: {
+    json::Value o = json::Value::object();
+    for (const auto& kv : n) {
+      o.set(kv.first.as<std::string>(), yamlToJson(kv.second));
+    }
+    return o;
+  }
+  case YAML::NodeType::Sequence: {
+    json::Value a = json::Value::array();
+    for (const auto& v : n) {
+      a.push_back(yamlToJson(v));
+    }
+    return a;
+  }
+  case YAML::NodeType::Scalar: {
+    const std::string s = n.Scalar();
+    if (n.Tag() != "!" && !s.empty()) { // quoted scalars stay strings
+      char* end = nullptr;
+      const long long i = std::strtoll(s.c_str(), &end, 10);
+      if (end != nullptr && *end == '\0') {
+        return json::Value(static_cast<int64_t>(i));
+      }
+      if (s == "true" || s == "True") {
+        return json::Value(true);
+      }
+      if (s == "false" || s == "False") {
+        return json::Value(false);
+      }
+    }
+    return json::Value(s);
+  }
+  default:
+    return json::Value();
+  }
+}
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw DefinitionError("cannot read '" + path + "': no such file or not readable");
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string joinLines(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) {
+    s += "\n  " + l;
+  }
+  return s;
+}
+
+} // namespace
+
+onnx::ModelCard readCardFile(const std::string& path) {
+  const std::string text = readText(path);
+  if (path.ends_with(".json")) {
+    return onnx::ModelCard::fromJson(text, path);
+  }
+  try {
+    return onnx::ModelCard::fromJson(json::dump(yamlToJson(YAML::Load(text))), path);
+  } catch (const YAML::Exception& e) {
+    throw DefinitionError("cannot read model card: " + e.msg + " (" + path + ":" + std::to_string(e.mark.line + 1) + ")");
+  }
+}
+
+void completeCard(onnx::ModelCard& card, const DataModelDefinition* dm) {
+  if (dm != nullptr) {
+    card.completeFrom(*dm);
+  }
+  if (card.producer.empty()) {
+    card.producer = "podml " PODML_VERSION_STRING;
+  }
+}
+
+void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const std::string& modelOut) {
+  const auto info = onnx::readModelInfo(modelIn);
+  const auto problems = onnx::checkCardAgainstGraph(card, info);
+  if (!problems.empty()) {
+    throw ModelError("the card does not fit the model '" + modelIn + "':" + joinLines(problems));
+  }
+  onnx::attachCard(modelIn, card, modelOut);
+}
+
+onnx::ModelCard requireCard(const std::string& modelPath, const onnx::ModelInfo& info, const std::string& verb) {
+  if (!info.card) {
+    throw ModelError("cannot " + verb + " model '" + modelPath + "': it has no podml card");
+  }
+  return onnx::ModelCard::fromJson(*info.card, modelPath);
+}
+
+CheckReport checkModel(const std::string& modelPath, const DataModels& data, const std::string& dataModelName) {
+  CheckReport r;
+  r.info = onnx::readModelInfo(modelPath);
+  r.card = requireCard(modelPath, r.info, "check");
+  r.problems = onnx::checkCardAgainstGraph(r.card, r.info);
+  const std::string name = dataModelName.empty() ? r.card.dataModel : dataModelName;
+  r.dataModel = data.find(name);
+  if (r.dataModel) {
+    const auto more = onnx::checkCardAgainstDataModel(r.card, *r.dataModel);
+    r.problems.insert(r.problems.end(), more.begin(), more.end());
+  } else {
+    r.problems.push_back("data model: the model reads '" + name + "', which " + data.where +
+                         " does not contain (it holds " + data.names() + ")");
+  }
+  return r;
+}
+
+} // namespace podml::workflow

@@ -1,0 +1,236 @@
+#include "podml/workflow/Inference.h"
+
+#include "podml/Exceptions.h"
+#include "podml/io/Reader.h"
+#include "podml/io/Writer.h"
+#include "podml/onnx/Session.h"
+#include "podml/workflow/Cards.h"
+#include "podml/workflow/DataModels.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+namespace podml::workflow {
+
+namespace {
+
+std::string joinQuoted(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) {
+    s += (s.empty() ? "'" : ", '") + n + "'";
+  }
+  return s.empty() ? "none" : s;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+} // namespace
+
+struct InferenceJob::Impl {
+  InferenceRequest request;
+  std::unique_ptr<io::Reader> reader;
+  onnx::ModelCard card;
+  std::shared_ptr<const DataModelDefinition> dataModel;
+  std::optional<onnx::Session> session;
+  std::vector<std::string> read;    // per card input, the collection it reads
+  std::vector<std::string> toRead;  // collections to read per event (empty: all)
+  uint64_t total{0}, first{0}, last{0};
+  bool ran{false};
+
+  void loop(io::Writer& writer, InferenceSummary& summary, const Progress& progress, const Warn& warn);
+
+  void checkOutputPath() const {
+    // Writing over an input would replace it while it is read.
+    for (const auto& f : reader->files()) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(f, request.output, ec)) {
+        throw UsageError("cannot write '" + request.output + "': it is one of the input files");
+      }
+    }
+  }
+
+  void checkCollections(const onnx::SessionOptions& so) {
+    const auto& category = request.category;
+    std::vector<std::string> stored;
+    for (const auto& c : reader->collections(category)) {
+      stored.push_back(c.name);
+    }
+    for (const auto& [name, coll] : request.inputCollections) {
+      const bool known = std::any_of(card.inputs.begin(), card.inputs.end(),
+                                     [&, &name = name](const onnx::CardInput& in) { return in.name == name; });
+      if (!known) {
+        std::vector<std::string> names;
+        for (const auto& in : card.inputs) {
+          names.push_back(in.name);
+        }
+        throw UsageError("cannot read input '" + name + "' from collection '" + coll + "': model '" + request.model +
+                         "' has no such input (its inputs are " + joinQuoted(names) + ")");
+      }
+    }
+    for (const auto& in : card.inputs) {
+      const auto over = request.inputCollections.find(in.name);
+      const bool fromOption = over != request.inputCollections.end();
+      read.push_back(fromOption ? over->second : in.collection);
+      if (!contains(stored, read.back())) {
+        const std::string what = "cannot run model '" + request.model + "': input '" + in.name + "' reads collection '" +
+                                 read.back() + "', which is not in category '" + category + "' of the input files";
+        if (fromOption) {
+          throw UsageError(what);
+        }
+        throw ModelError(what);
+      }
+    }
+    // New collections must not replace what the output also keeps.
+    std::vector<std::string> written;
+    for (const auto& o : card.outputs) {
+      if (!o.target) {
+        continue;
+      }
+      const std::string name = onnx::outputCollectionName(o, so);
+      if (contains(written, name)) {
+        throw ModelError("cannot run model '" + request.model + "': outputs '" + o.name +
+                         "' and another one both write collection '" + name + "'");
+      }
+      written.push_back(name);
+      if (request.onlyScores ? contains(read, name) : contains(stored, name)) {
+        throw UsageError("cannot write output '" + o.name + "' of model '" + request.model + "' to collection '" + name +
+                         "': the input files already hold a collection of that name in category '" + category +
+                         "'; name another one for the output");
+      }
+    }
+    if (request.onlyScores) {
+      for (const auto& r : read) {
+        if (!contains(toRead, r)) {
+          toRead.push_back(r);
+        }
+      }
+    }
+  }
+};
+
+InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<Impl>()) {
+  auto& im = *m_impl;
+  im.request = std::move(request);
+  const auto& rq = im.request;
+  if (rq.shardCount == 0 || rq.shardIndex >= rq.shardCount) {
+    throw UsageError("cannot take shard " + std::to_string(rq.shardIndex) + " of " + std::to_string(rq.shardCount) +
+                     ": need 0 <= i < n");
+  }
+  if (rq.output.empty()) {
+    throw UsageError("cannot run model '" + rq.model + "': no output file given");
+  }
+  im.reader = io::makeReader(rq.inputs);
+  const auto info = onnx::readModelInfo(rq.model);
+  im.card = requireCard(rq.model, info, "run");
+  const auto models = dataModelsIn(*im.reader);
+  im.dataModel = models.find(im.card.dataModel);
+  if (!im.dataModel) {
+    throw ModelError("cannot run model '" + rq.model + "': it reads data model '" + im.card.dataModel +
+                     "', which the input files do not contain (they hold " + models.names() + ")");
+  }
+  const auto categories = im.reader->getAvailableCategories();
+  if (!contains(categories, rq.category)) {
+    throw UsageError("cannot score category '" + rq.category + "': the input files have no such category (they have " +
+                     joinQuoted(categories) + ")");
+  }
+  im.checkOutputPath();
+  onnx::SessionOptions so;
+  so.algorithmType = rq.algorithmType;
+  so.intraOpThreads = rq.intraOpThreads;
+  so.interOpThreads = rq.interOpThreads;
+  so.inputCollections = rq.inputCollections;
+  so.outputCollections = rq.outputCollections;
+  // Before the model is loaded, so that a typo is reported first.
+  im.checkCollections(so);
+  im.session.emplace(rq.model, *im.dataModel, so);
+  im.total = im.reader->getEntries(rq.category);
+  const auto range = io::EntryRange::shard(im.total, rq.shardIndex, rq.shardCount);
+  im.first = range.first;
+  im.last = range.last;
+}
+
+InferenceJob::~InferenceJob() = default;
+
+InferenceSummary InferenceJob::run(const Progress& progress, const Warn& warn) {
+  auto& im = *m_impl;
+  if (im.ran) {
+    throw UsageError("cannot run the inference job for '" + im.request.output + "' twice");
+  }
+  im.ran = true;
+  const auto& rq = im.request;
+  InferenceSummary summary;
+  summary.firstEntry = im.first;
+  summary.lastEntry = im.last;
+  for (const auto& o : im.card.outputs) {
+    if (o.target) {
+      summary.outputs.push_back({o.name, im.session->outputCollection(o), o.target->type, 0});
+    }
+  }
+  io::Writer writer(rq.output);
+  try {
+    im.loop(writer, summary, progress, warn);
+  } catch (...) {
+    // A partial output is of no use: nothing is left, under the final name or the temporary one.
+    writer.abandon(false);
+    throw;
+  }
+  return summary;
+}
+
+void InferenceJob::Impl::loop(io::Writer& writer, InferenceSummary& summary, const Progress& progress,
+                              const Warn& warn) {
+  const auto& rq = request;
+  auto* im = this;
+  for (uint64_t e = im->first; e < im->last; ++e) {
+    Frame event = im->reader->readFrame(rq.category, e, im->toRead);
+    std::string skipped;
+    auto outputs = im->session->runAndWriteBack(event, rq.onEmptyInput == OnEmptyInput::Skip ? &skipped : nullptr);
+    if (!skipped.empty()) {
+      ++summary.skippedEvents;
+      if (warn) {
+        warn("entry " + std::to_string(e) + " of category '" + rq.category + "' not scored: " + skipped);
+      }
+    }
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+      summary.outputs[k].objects += outputs[k].second->size();
+      event.put(std::move(outputs[k].second), outputs[k].first);
+    }
+    writer.writeFrame(event, rq.category);
+    ++summary.events;
+    if (progress) {
+      progress(e - im->first + 1, im->last - im->first);
+    }
+  }
+  writer.writeFrame(pidMetadata(*im->session, rq.model, rq.algorithmType), "metadata");
+  writer.finish();
+}
+
+const InferenceRequest& InferenceJob::request() const { return m_impl->request; }
+const onnx::ModelCard& InferenceJob::card() const { return m_impl->card; }
+const onnx::Session& InferenceJob::session() const { return *m_impl->session; }
+const std::vector<std::string>& InferenceJob::files() const { return m_impl->reader->files(); }
+const std::vector<std::string>& InferenceJob::inputCollections() const { return m_impl->read; }
+uint64_t InferenceJob::totalEntries() const { return m_impl->total; }
+uint64_t InferenceJob::firstEntry() const { return m_impl->first; }
+uint64_t InferenceJob::lastEntry() const { return m_impl->last; }
+
+Frame pidMetadata(const onnx::Session& session, const std::string& modelPath, int32_t algorithmType) {
+  Frame meta;
+  for (const auto& o : session.card().outputs) {
+    if (!o.target) {
+      continue;
+    }
+    const std::string coll = session.outputCollection(o);
+    meta.putParameter(coll + "__AlgoName", std::filesystem::path(modelPath).stem().string());
+    meta.putParameter(coll + "__AlgoType", static_cast<int>(algorithmType));
+    meta.putParameter(coll + "__ParameterNames", std::vector<std::string>{o.name});
+    meta.putParameter(coll + "__podml_model", modelPath);
+    meta.putParameter(coll + "__podml_meaning", o.meaning);
+  }
+  return meta;
+}
+
+} // namespace podml::workflow
