@@ -215,15 +215,15 @@ struct BoundInput {
   bool zeroCopy{false};
 };
 
-std::string joinLines(const std::vector<std::string>& lines) {
+} // namespace
+
+std::string formatMismatches(const std::vector<std::string>& lines) {
   std::string s;
   for (const auto& l : lines) {
     s += "\n  " + l;
   }
   return s;
 }
-
-} // namespace
 
 struct Session::Impl {
   std::string path;
@@ -291,7 +291,7 @@ struct Session::Impl {
     problems.insert(problems.end(), dmProblems.begin(), dmProblems.end());
     if (!problems.empty()) {
       throw ModelError("model '" + path + "' does not fit the data (" + std::to_string(problems.size()) +
-                       (problems.size() == 1 ? " mismatch):" : " mismatches):") + joinLines(problems));
+                       (problems.size() == 1 ? " mismatch):" : " mismatches):") + formatMismatches(problems));
     }
     for (const auto& in : card.inputs) {
       BoundInput b;

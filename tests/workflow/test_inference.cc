@@ -67,60 +67,53 @@ podml::onnx::CardMember member(const std::string& path) {
   return m;
 }
 
-// score = sigmoid(x - energy + extra): features [x, energy] of Hits, extra = energy of MoreHits.
-std::string writeTwoInputModel(const std::string& data) {
-  const std::string bare = tmpPath("two-bare.onnx"), path = tmpPath("two.onnx");
-  testmodels::writeTwoInputs(bare);
+podml::onnx::CardInput input(const std::string& name, const std::string& type, const std::string& collection,
+                              const std::vector<std::string>& members) {
+  podml::onnx::CardInput in;
+  in.name = name;
+  in.collectionType = type;
+  in.collection = collection;
+  for (const auto& m : members) {
+    in.members.push_back(member(m));
+  }
+  in.shape = {std::string("N"), static_cast<int64_t>(members.size())};
+  return in;
+}
+
+// A card with `inputs` and one output "score" [N, 1] of the first input, written to `target`;
+// completed from the data and attached to `bare`.
+std::string attach(const std::string& bare, const std::string& path, const std::string& data,
+                   std::vector<podml::onnx::CardInput> inputs, podml::onnx::CardTarget target) {
   podml::onnx::ModelCard card;
   card.dataModel = "testdm";
-  podml::onnx::CardInput a;
-  a.name = "features";
-  a.collectionType = "ExampleHit";
-  a.collection = "Hits";
-  a.members = {member("x"), member("energy")};
-  a.shape = {std::string("N"), int64_t{2}};
-  podml::onnx::CardInput b = a;
-  b.name = "extra";
-  b.collection = "MoreHits";
-  b.members = {member("energy")};
-  b.shape = {std::string("N"), int64_t{1}};
-  card.inputs = {a, b};
+  card.inputs = std::move(inputs);
   podml::onnx::CardOutput o;
   o.name = "score";
   o.meaning = "a test score";
   o.shape = {std::string("N"), int64_t{1}};
-  o.input = "features";
-  o.target = podml::onnx::CardTarget{"ex::Score", "value", "hit", "HitScores"};
-  card.outputs = {o};
-  const auto models = wf::dataModelsIn(data);
-  wf::completeCard(card, models.require("testdm").get());
-  wf::attachCard(bare, card, path);
-  return path;
-}
-
-// score = sigmoid(0.01 * energy) of Clusters, written without a relation.
-std::string writeClusterModel(const std::string& data) {
-  const std::string bare = tmpPath("cluster-bare.onnx"), path = tmpPath("cluster.onnx");
-  testmodels::writeLinearSigmoid(bare, {0.01f}, 0.f);
-  podml::onnx::ModelCard card;
-  card.dataModel = "testdm";
-  podml::onnx::CardInput in;
-  in.name = "features";
-  in.collectionType = "ex::Cluster";
-  in.collection = "Clusters";
-  in.members = {member("energy")};
-  in.shape = {std::string("N"), int64_t{1}};
-  card.inputs = {in};
-  podml::onnx::CardOutput o;
-  o.name = "score";
-  o.meaning = "a cluster score";
-  o.shape = {std::string("N"), int64_t{1}};
-  o.input = "features";
-  o.target = podml::onnx::CardTarget{"ex::Score", "value", "", "ClusterScores"};
+  o.input = card.inputs.front().name;
+  o.target = std::move(target);
   card.outputs = {o};
   wf::completeCard(card, wf::dataModelsIn(data).require("testdm").get());
   wf::attachCard(bare, card, path);
   return path;
+}
+
+// score = sigmoid(x - energy + extra): features [x, energy] of Hits, extra = energy of MoreHits.
+std::string writeTwoInputModel(const std::string& data) {
+  const std::string bare = tmpPath("two-bare.onnx");
+  testmodels::writeTwoInputs(bare);
+  return attach(bare, tmpPath("two.onnx"), data,
+                {input("features", "ExampleHit", "Hits", {"x", "energy"}), input("extra", "ExampleHit", "MoreHits", {"energy"})},
+                {"ex::Score", "value", "hit", "HitScores"});
+}
+
+// score = sigmoid(0.01 * energy) of Clusters, written without a relation.
+std::string writeClusterModel(const std::string& data) {
+  const std::string bare = tmpPath("cluster-bare.onnx");
+  testmodels::writeLinearSigmoid(bare, {0.01f}, 0.f);
+  return attach(bare, tmpPath("cluster.onnx"), data, {input("features", "ex::Cluster", "Clusters", {"energy"})},
+                {"ex::Score", "value", "", "ClusterScores"});
 }
 
 struct Files {

@@ -63,14 +63,6 @@ std::string readText(const std::string& path) {
   return s.str();
 }
 
-std::string joinLines(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const auto& l : lines) {
-    s += "\n  " + l;
-  }
-  return s;
-}
-
 } // namespace
 
 onnx::ModelCard readCardFile(const std::string& path) {
@@ -98,7 +90,7 @@ void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const s
   const auto info = onnx::readModelInfo(modelIn);
   const auto problems = onnx::checkCardAgainstGraph(card, info);
   if (!problems.empty()) {
-    throw ModelError("the card does not fit the model '" + modelIn + "':" + joinLines(problems));
+    throw ModelError("the card does not fit the model '" + modelIn + "':" + onnx::formatMismatches(problems));
   }
   onnx::attachCard(modelIn, card, modelOut);
 }

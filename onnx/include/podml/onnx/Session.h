@@ -108,6 +108,9 @@ private:
 /// else the card's target collection, else the output's name.
 std::string outputCollectionName(const CardOutput& output, const SessionOptions& options);
 
+/// Mismatch lines as error messages list them: "\n  <line>" each.
+std::string formatMismatches(const std::vector<std::string>& lines);
+
 /// Checks a card against the graph declarations; returns one line per mismatch.
 std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const ModelInfo& info);
 /// Checks a card against a data model; returns one line per mismatch.
