@@ -20,7 +20,6 @@ import os
 import sys
 
 import numpy as np
-import yaml
 
 import podml
 
@@ -62,8 +61,7 @@ def main(argv=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    with open(args.spec) as f:
-        spec = yaml.safe_load(f)
+    spec = podml.read_training_spec(args.spec)  # as podml train reads it
     target = spec["output"]["target"]
     coll_in = spec["input"]["collection"]
     os.makedirs(args.out, exist_ok=True)
@@ -79,10 +77,14 @@ def main(argv=None):
     scores = np.empty(offsets[-1], dtype=np.float64)
     scores[rows] = ids[target["member"]]
 
-    _, _, labels, _, _ = _train_module().load(spec, [args.truth])
-    if len(labels) != len(scores):
-        raise podml.UsageError(f"'{args.truth}' has {len(labels)} objects in '{coll_in}', the scored file {len(scores)}")
-    pt = np.hypot(reco["momentum.x"], reco["momentum.y"])
+    # The labels as podml train makes them, placed by (entry, object): objects the label drops
+    # (unlinked: skip) are left out of the evaluation too.
+    truth = podml.labelled_rows(spec, [args.truth])
+    if truth["events"] != len(offsets) - 1:
+        raise podml.UsageError(f"'{args.truth}' has {truth['events']} events, the scored file {len(offsets) - 1}")
+    where = offsets[truth["entry"].astype(np.int64)] + truth["object"]
+    scores, labels = scores[where], truth["labels"]
+    pt = np.hypot(reco["momentum.x"], reco["momentum.y"])[where]
     sig = labels > 0.5
 
     auc = _train_module().roc_auc(scores, labels)

@@ -4,8 +4,8 @@
 The Python route of podml's training (docs/training.md). It reads the same YAML spec as
 `podml train`, so both routes see the same features, labels and validation split:
 
-  1. read the feature columns of the input collection with podml (NumPy views, no copy),
-  2. join the label through the link, as `podml train` does,
+  1. read the spec and the feature columns of the input collection as `podml train` does,
+  2. join the label through the link, with the same C++ code as `podml train` (podml.labelled_rows),
   3. train an MLP with PyTorch (standardisation inside the network),
   4. export with torch.onnx.export (opset 17, dynamic object axis "N"),
   5. attach the model card with podml and check the export with ONNX Runtime.
@@ -25,7 +25,6 @@ import time
 
 import numpy as np
 import torch
-import yaml
 
 import podml
 
@@ -33,120 +32,18 @@ OPSET = 17
 TOLERANCE = 1e-5
 
 
-# --- the validation split: the same hash as podml::train::isValidationEvent -------------
-
-def _mix(z):
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def validation_events(entries, seed, fraction):
-    """Boolean mask over events: True for the validation split (as podml train splits)."""
-    with np.errstate(over="ignore"):
-        e = np.arange(entries, dtype=np.uint64)
-        h = _mix((np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)) ^ _mix(e))
-    return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53 < fraction
-
-
 # --- data -----------------------------------------------------------------------------------
 
 def load(spec, files):
-    """Features [rows, width] (float32), labels [rows] and the validation mask per row."""
-    reader = podml.open(files)
-    category = spec.get("category", "events")
-    inp = spec["input"]
-    feats = spec["features"]
+    """Features [rows, width] (float32), labels [rows] and the validation mask per row.
+
+    podml.labelled_rows makes the rows exactly as `podml train` does (the same C++ code): the
+    feature columns by bulk reads (array members give all their elements), the label joined
+    through the spec's link or relation, the split by a hash of the event number."""
     t0 = time.perf_counter()
-    batch = reader.read_columns(inp["collection"], feats, category=category)
-    # One gather into a row-major matrix: the columns themselves are views of podml's buffers.
-    x = np.concatenate([batch[p].reshape(len(batch[p]), -1).astype(np.float32, copy=False) for p in feats], axis=1)
-    offsets = batch.offsets.astype(np.int64)
-    rows = len(x)
-    events = len(offsets) - 1
-    event_of_row = np.repeat(np.arange(events), np.diff(offsets))
-
-    label = spec["label"]
-    signal = set(label.get("in", []))
-    is_signal = (lambda v: np.isin(v, list(signal))) if signal else (lambda v: v != 0)
-    if label.get("link") or label.get("relation"):
-        y, keep = _labels_through_link(reader, spec, category, offsets, rows, is_signal)
-    else:
-        own = reader.read_columns(inp["collection"], [label["member"]], category=category)
-        y = is_signal(own[label["member"]]).astype(np.float32)
-        keep = np.ones(rows, dtype=bool)
+    rows = podml.labelled_rows(spec, files)
     read_seconds = time.perf_counter() - t0
-
-    tr = spec.get("training", {})
-    val_event = validation_events(events, tr.get("seed", 42), tr.get("validation_fraction", 0.2))
-    is_val = val_event[event_of_row]
-    return reader, x[keep], y[keep], is_val[keep], read_seconds
-
-
-def _pairs_through_link(reader, spec, category, infos):
-    """(event, input index, target collection ID, target index) per link, as arrays."""
-    label = spec["label"]
-    inp = infos[spec["input"]["collection"]]
-    link = infos[label["link"]]
-    model = reader.data_models()[link.data_model].definition()
-    link_def = model.get("links", {}).get(link.type)
-    if link_def is None:
-        raise podml.UsageError(f"label link collection '{label['link']}' holds {link.type}, which is not a link")
-    # Which side of the link points at the input objects.
-    side, other = ("from", "to")
-    if link_def["From"] != inp.type and link_def["To"] == inp.type:
-        side, other = ("to", "from")
-    cols = [f"{side}.index", f"{side}.collectionID", f"{other}.index", f"{other}.collectionID"]
-    lb = reader.read_columns(label["link"], cols, category=category)
-    event = np.repeat(np.arange(len(lb.offsets) - 1), np.diff(lb.offsets.astype(np.int64)))
-    ok = (lb[cols[1]] == inp.collection_id) & (lb[cols[0]] >= 0)
-    return event[ok], lb[cols[0]][ok].astype(np.int64), lb[cols[3]][ok], lb[cols[2]][ok].astype(np.int64)
-
-
-def _pairs_through_relation(reader, spec, category, infos, offsets):
-    """(event, input index, target collection ID, target index) per related target, as arrays."""
-    rel = spec["label"]["relation"]
-    coll = spec["input"]["collection"]
-    ids = reader.read_columns(coll, [f"{rel}.index", f"{rel}.collectionID"], category=category)
-    t_idx, t_cid = ids[f"{rel}.index"].astype(np.int64), ids[f"{rel}.collectionID"]
-    events = len(offsets) - 1
-    many = any(c.path == f"{rel}_begin" for c in infos[coll].columns)
-    if not many:
-        event = np.repeat(np.arange(events), np.diff(offsets))
-        return event, np.arange(len(event)) - offsets[event], t_cid, t_idx
-    # One-to-many: object j of entry e owns targets [begin[j], end[j]) of the entry's targets.
-    rg = reader.read_columns(coll, [f"{rel}_begin", f"{rel}_end"], category=category)
-    begin, end = rg[f"{rel}_begin"].astype(np.int64), rg[f"{rel}_end"].astype(np.int64)
-    obj_event = np.repeat(np.arange(events), np.diff(offsets))
-    counts = end - begin
-    obj = np.repeat(np.arange(len(begin)), counts)
-    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    value = ids.offsets.astype(np.int64)[obj_event[obj]] + begin[obj] + within
-    return obj_event[obj], obj - offsets[obj_event[obj]], t_cid[value], t_idx[value]
-
-
-def _labels_through_link(reader, spec, category, offsets, rows, is_signal):
-    """Labels from the objects a link or relation connects each input object to."""
-    label = spec["label"]
-    infos = {c.name: c for c in reader.collections(category)}
-    if label.get("relation"):
-        event, in_idx, t_cid, t_idx = _pairs_through_relation(reader, spec, category, infos, offsets)
-    else:
-        event, in_idx, t_cid, t_idx = _pairs_through_link(reader, spec, category, infos)
-    y = np.zeros(rows, dtype=np.float32)
-    linked = np.zeros(rows, dtype=bool)
-    ok = t_idx >= 0
-    for target in [c for c in infos.values() if c.collection_id in set(np.unique(t_cid[ok]).tolist())]:
-        tb = reader.read_columns(target.name, [label["member"]], category=category)
-        toff = tb.offsets.astype(np.int64)
-        sel = ok & (t_cid == target.collection_id)
-        values = tb[label["member"]][toff[event[sel]] + t_idx[sel]]
-        row = offsets[event[sel]] + in_idx[sel]
-        # Several targets for one object: signal if any of them is.
-        np.maximum.at(y, row, is_signal(values).astype(np.float32))
-        linked[row] = True
-    keep = linked if label.get("unlinked") == "skip" else np.ones(rows, dtype=bool)
-    return y, keep
+    return podml.open(files), rows["features"], rows["labels"], rows["validation"], read_seconds
 
 
 # --- model ----------------------------------------------------------------------------------
@@ -199,9 +96,10 @@ def roc_auc(scores, labels):
 
 
 def train(spec, x, y, is_val, threads=0, log=print):
-    tr = spec.get("training", {})
-    net = spec.get("network", {})
-    seed = tr.get("seed", 42)
+    """Trains on the rows of `load`; `spec` as podml.read_training_spec returns it (defaults filled)."""
+    tr = spec["training"]
+    net = spec["network"]
+    seed = tr["seed"]
     if threads > 0:
         torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -210,15 +108,18 @@ def train(spec, x, y, is_val, threads=0, log=print):
     mean = xt.double().mean(0).float()
     std = xt.double().std(0, unbiased=False).float()
     std[std <= 1e-12] = 1.0
-    model = Classifier(mean, std, net.get("hidden", [64, 64]), net.get("activation", "relu"))
-    opt = torch.optim.Adam(model.parameters(), lr=tr.get("learning_rate", 1e-3), weight_decay=tr.get("weight_decay", 0.0))
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    es = tr.get("early_stopping", {})
-    patience, min_delta = es.get("patience", 3), es.get("min_delta", 1e-4)
-    batch = tr.get("batch_size", 256)
+    model = Classifier(mean, std, net["hidden"], net["activation"])
+    opt = torch.optim.Adam(model.parameters(), lr=tr["learning_rate"], weight_decay=tr["weight_decay"])
+    positives = float(yt.sum())
+    # balance_classes: the positive class weighted by negatives/positives, as podml train does.
+    pos_weight = torch.tensor([(len(yt) - positives) / positives]) if tr["balance_classes"] and positives > 0 else None
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
+    es = tr["early_stopping"]
+    patience, min_delta = es["patience"], es["min_delta"]
+    batch = tr["batch_size"]
     gen = torch.Generator().manual_seed(seed)
     best, best_loss, since, history, step_seconds, samples = None, float("inf"), 0, [], 0.0, 0
-    for epoch in range(1, tr.get("epochs", 20) + 1):
+    for epoch in range(1, tr["epochs"] + 1):
         t0 = time.perf_counter()
         model.train()
         perm = torch.randperm(len(xt), generator=gen)
@@ -260,10 +161,10 @@ def train(spec, x, y, is_val, threads=0, log=print):
 
 # --- export ---------------------------------------------------------------------------------
 
-def card_for(spec, report, files, reader):
-    out = spec.get("output", {})
-    name_in = spec["input"].get("name", "features")
-    category = spec.get("category", "events")
+def card_for(spec, report, files, reader, width):
+    out = spec["output"]
+    name_in = spec["input"]["name"]
+    category = spec["category"]
     info = next(c for c in reader.collections(category) if c.name == spec["input"]["collection"])
     card = {
         "podml_card": 1,
@@ -274,12 +175,12 @@ def card_for(spec, report, files, reader):
             "collection": spec["input"]["collection"],
             "members": list(spec["features"]),
             "dtype": "float32",
-            "shape": ["N", len(spec["features"])],
+            "shape": ["N", width],
             "preprocessing": "standardised in the graph: (x - mean) / std, mean and std of the training set",
         }],
         "outputs": [{
-            "name": out.get("name", "score"),
-            "meaning": out.get("meaning", "probability of the signal class"),
+            "name": out["name"],
+            "meaning": out["meaning"] or "probability of the signal class",
             "dtype": "float32",
             "shape": ["N", 1],
             "input": name_in,
@@ -289,7 +190,7 @@ def card_for(spec, report, files, reader):
             "files": [os.fspath(f) for f in files],
             "best_epoch": report["best_epoch"],
             "validation_auc": report["validation_auc"],
-            "seed": spec.get("training", {}).get("seed", 42),
+            "seed": spec["training"]["seed"],
         },
     }
     if "target" in out:
@@ -299,15 +200,15 @@ def card_for(spec, report, files, reader):
 
 def export(model, spec, report, reader, files, path):
     """torch.onnx.export, then the card attached with podml (members completed from the data)."""
-    name_in = spec["input"].get("name", "features")
-    name_out = spec.get("output", {}).get("name", "score")
+    name_in = spec["input"]["name"]
+    name_out = spec["output"]["name"]
     width = len(model.classifier.mean) if isinstance(model, Probabilities) else len(model.mean)
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, "raw.onnx")
         torch.onnx.export(Probabilities(model), torch.zeros(2, width), raw, opset_version=OPSET,
                           input_names=[name_in], output_names=[name_out],
                           dynamic_axes={name_in: {0: "N"}, name_out: {0: "N"}})
-        podml.attach_card(raw, card_for(spec, report, files, reader), path, data=reader)
+        podml.attach_card(raw, card_for(spec, report, files, reader, width), path, data=reader)
     problems = podml.check(path, reader)
     if problems:
         raise podml.ModelError("exported model does not fit the data: " + "; ".join(problems))
@@ -336,13 +237,13 @@ def main(argv=None):
     ap.add_argument("--report", help="write a JSON report (AUC, timings) here")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-    with open(args.spec) as f:
-        spec = yaml.safe_load(f)
-    tr = spec.setdefault("training", {})
+    # Read as podml train reads it: unknown keys and bad values are errors naming the line.
+    spec = podml.read_training_spec(args.spec)
     if args.epochs:
-        tr["epochs"] = args.epochs
+        spec["training"]["epochs"] = args.epochs
     if args.no_early_stopping:
-        tr.setdefault("early_stopping", {})["patience"] = 0
+        spec["training"]["early_stopping"]["patience"] = 0
+    spec = podml.read_training_spec(spec)  # the overrides checked as the file was
     log = (lambda *_: None) if args.quiet else print
     t0 = time.perf_counter()
     reader, x, y, is_val, read_seconds = load(spec, args.inputs)

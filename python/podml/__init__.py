@@ -35,9 +35,11 @@ from ._podml import (
     check_model,
     complete_card,
     infer,
+    labelled_rows,
     model_info,
     read_card,
     read_card_file,
+    read_training_spec,
     shard,
 )
 
@@ -63,10 +65,12 @@ __all__ = [
     "check_model",
     "complete_card",
     "infer",
+    "labelled_rows",
     "model_info",
     "open",
     "read_card",
     "read_card_file",
+    "read_training_spec",
     "shard",
 ]
 

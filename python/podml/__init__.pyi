@@ -226,6 +226,14 @@ def check(model: _Path, data: _DataSource, data_model: str = "") -> list[str]:
 def check_model(path: _Path) -> str:
     """ONNX's own checker: ``''`` if the model passes, else the reason."""
 
+def read_training_spec(spec: _Path | dict[str, Any]) -> dict[str, Any]:
+    """A training spec read and checked as ``podml train`` reads it, defaults filled in."""
+
+def labelled_rows(
+    spec: _Path | dict[str, Any], files: _Path | Iterable[_Path], first: int = 0, last: int = 0
+) -> dict[str, Any]:
+    """The rows ``podml train`` makes: features, labels, validation mask, entry and object per row."""
+
 def read_card_file(path: _Path) -> dict[str, Any]:
     """A model card file (YAML, or JSON for ``.json``) as a dict."""
 

@@ -64,5 +64,7 @@ void registerIo(py::module_& m);
 void registerFrame(py::module_& m);
 /// Registers the model card functions and Session.
 void registerOnnx(py::module_& m);
+/// Registers read_training_spec() and labelled_rows().
+void registerTrain(py::module_& m);
 
 } // namespace podml::python

@@ -36,4 +36,5 @@ PYBIND11_MODULE(_podml, m) {
   registerFrame(m);
   registerIo(m);
   registerOnnx(m);
+  registerTrain(m);
 }

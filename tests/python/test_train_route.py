@@ -100,11 +100,28 @@ def test_t2_cpp_inference_writes_one_score_per_particle(work):
     assert auc >= AUC_THRESHOLD
 
 
+def test_the_python_route_reads_the_spec_as_podml_train(work, tmp_path):
+    """Misspelt keys are errors naming the line, not silently ignored; defaults are podml train's."""
+    spec = podml.read_training_spec(SPEC)
+    assert spec["training"]["balance_classes"] is False and spec["training"]["weight_decay"] == 0.0
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(open(SPEC).read().replace("learning_rate:", "learnig_rate:"))
+    with pytest.raises(podml.DefinitionError, match=r"unknown key .learnig_rate.*typo\.yaml:\d+"):
+        _example().main([str(bad), str(work / "train.h5"), "-o", str(tmp_path / "m.onnx"), "-q"])
+    with pytest.raises(podml.DefinitionError, match="epochs"):
+        podml.read_training_spec({**spec, "training": {**spec["training"], "epochs": 0}})
+    # An array member gives every element as a feature, as in podml train.
+    arr = dict(spec, features=["covMatrix.values", "energy"])
+    arr["input"] = dict(spec["input"])
+    rows = podml.labelled_rows(arr, [str(work / "train.h5")], 0, 5)
+    assert rows["features"].shape[1] == len(rows["feature_names"]) > 2
+    assert rows["feature_names"][-1] == "energy"
+
+
 def test_both_routes_see_the_same_rows_labels_and_split(work, tmp_path):
     """The Python route joins labels and splits events exactly as podml train does."""
     import re
-    with open(SPEC) as f:
-        spec = yaml.safe_load(f)
+    spec = podml.read_training_spec(SPEC)
     _, x, y, is_val, _ = _example().load(spec, [str(work / "train.h5")])
     one_epoch = tmp_path / "spec.yaml"
     spec["training"]["epochs"] = 1

@@ -386,8 +386,9 @@ struct Dataset::Impl {
     return p;
   }
 
-  // Reads entries `range` and appends their rows to `train` and `val`.
-  void load(io::EntryRange range, Chunk& tr, Chunk& va) {
+  // Reads entries `range` and appends their rows to `train` and `val`, or, with `all`,
+  // every row to `all` in file order with its split and entry.
+  void load(io::EntryRange range, Chunk& tr, Chunk& va, LabelledRows* all = nullptr) {
     const auto t0 = std::chrono::steady_clock::now();
     auto paths = featurePaths;
     const bool ownLabel = spec.label.link.empty() && spec.label.relation.empty();
@@ -409,7 +410,7 @@ struct Dataset::Impl {
     const auto y = labels(range, batch, ownLabel ? &own : nullptr);
     for (uint64_t e = 0; e < range.last - range.first; ++e) {
       const bool isVal = isValidationEvent(range.first + e, spec.training.seed, spec.training.validationFraction);
-      Chunk& dst = isVal ? va : tr;
+      Chunk& dst = all != nullptr ? all->rows : isVal ? va : tr;
       for (uint64_t r = batch.offsets[e]; r < batch.offsets[e + 1]; ++r) {
         if (y[r] < 0.0f) {
           continue;
@@ -417,6 +418,11 @@ struct Dataset::Impl {
         dst.features.insert(dst.features.end(), x.begin() + static_cast<std::ptrdiff_t>(r * width),
                             x.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
         dst.labels.push_back(y[r]);
+        if (all != nullptr) {
+          all->validation.push_back(isVal ? 1 : 0);
+          all->entry.push_back(range.first + e);
+          all->object.push_back(static_cast<uint32_t>(r - batch.offsets[e]));
+        }
       }
     }
     readSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -510,6 +516,31 @@ void Dataset::forEachChunk(Split split, uint64_t shuffleSeed, const std::functio
     }
     f(c);
   }
+}
+
+LabelledRows readLabelledRows(const TrainingSpec& spec, const std::vector<std::string>& files, io::EntryRange range) {
+  // The Dataset's own reading, without its split checks: a test file may be all validation.
+  Dataset::Impl im;
+  im.spec = spec;
+  im.reader = io::makeReader(files);
+  im.resolve();
+  if (range.last == 0) {
+    range.last = im.events;
+  }
+  if (range.first > range.last || range.last > im.events) {
+    throw UsageError("cannot read entries " + std::to_string(range.first) + ".." + std::to_string(range.last) +
+                     ": the files hold " + std::to_string(im.events));
+  }
+  LabelledRows out;
+  out.width = im.width;
+  out.featureNames = im.featureNames;
+  out.events = im.events;
+  Chunk unused;
+  const uint64_t step = std::max<uint64_t>(1, DatasetOptions{}.chunkEvents);
+  for (uint64_t a = range.first; a < range.last; a += step) {
+    im.load({a, std::min(range.last, a + step)}, unused, unused, &out);
+  }
+  return out;
 }
 
 } // namespace podml::train

@@ -5,6 +5,7 @@
 /// bulk column reads, split into training and validation sets by event, and
 /// streamed in chunks of events so that memory stays bounded.
 
+#include "podml/io/Reader.h"
 #include "podml/train/TrainingSpec.h"
 
 #include <cstdint>
@@ -41,6 +42,24 @@ struct SplitCounts {
   uint64_t positives{0};
 };
 
+/// Every row a Dataset of `spec` over `files` makes, in file order (entries, then
+/// objects), with its split: what the Python route trains on and evaluates with, so
+/// both routes see the same rows, labels and split. Objects the label drops
+/// (`unlinked: skip`) are left out; `object` says which object of its entry a row is.
+struct LabelledRows {
+  Chunk rows;                           ///< features (rows x width) and labels
+  std::vector<uint8_t> validation;      ///< per row: 1 in the validation split
+  std::vector<uint64_t> entry;          ///< per row: entry over the chain
+  std::vector<uint32_t> object;         ///< per row: index of the object in its entry's collection
+  std::size_t width{0};                 ///< values per row
+  std::vector<std::string> featureNames; ///< one per value
+  uint64_t events{0};                   ///< entries of the category over the files
+};
+
+/// Reads the rows of `spec` over `files` for entries `range` (all if last == 0). Throws
+/// DefinitionError if the spec does not fit the data, IoError for the files.
+LabelledRows readLabelledRows(const TrainingSpec& spec, const std::vector<std::string>& files, io::EntryRange range = {});
+
 /// The training data of a spec over one or several files (read as one chain).
 class Dataset {
 public:
@@ -74,6 +93,7 @@ public:
   void forEachChunk(Split split, uint64_t shuffleSeed, const std::function<void(const Chunk&)>& f);
 
 private:
+  friend LabelledRows readLabelledRows(const TrainingSpec&, const std::vector<std::string>&, io::EntryRange);
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
