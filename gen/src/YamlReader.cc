@@ -790,6 +790,9 @@ private:
       }
       tried += (tried.empty() ? "'" : ", '") + p.string() + "'";
     }
+    if (!m_options.requireExtraCodeFiles) {
+      return {}; // only the definition is wanted: ExtraCode does not change members or columns
+    }
     fail(line, what + " refers to '" + rel + "', which was not found (tried " + tried + ")");
   }
 

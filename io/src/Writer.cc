@@ -225,6 +225,7 @@ struct Writer::Impl {
   WriterOptions options;
   Hid file;
   bool finished{false};
+  bool flushedFrames{false}; // the temporary file holds at least one frame
   std::map<std::string, CategorySink> categories;
   std::map<std::string, std::string> models; // name -> definition JSON
   bool modelsWritten{false};                  // root attributes and definitions up to date
@@ -473,6 +474,7 @@ struct Writer::Impl {
     cat.parameters->flush();
     cat.parameterOffsets->flush();
     h5::writeAttr(cat.group.get(), layout::kEntriesAttr, cat.entries, filename);
+    flushedFrames = flushedFrames || cat.buffered > 0;
     cat.buffered = 0;
     // After every flush the temporary file describes itself completely, so the frames
     // flushed before a crash can be read from it (HDF5 1.10 gives no guarantee for a
@@ -542,7 +544,7 @@ void Writer::abandon(bool keepTemporary) noexcept {
   im.categories.clear();
   im.definitions = Hid();
   im.file = Hid();
-  if (!keepTemporary) {
+  if (!keepTemporary || !im.flushedFrames) { // nothing to recover from a file without frames
     std::error_code ec;
     std::filesystem::remove(im.tmpName, ec);
   }

@@ -200,6 +200,13 @@ class Writer:
     def write_frame(self, frame: Frame, category: str = "events", collections: Sequence[str] | None = None) -> None: ...
     def finish(self) -> None: ...
     def abandon(self, keep_temporary: bool = True) -> None: ...
+    def write_events(
+        self,
+        data_model: DataModel | _DataSource,
+        collections: dict[str, dict[str, Any]],
+        category: str = "events",
+        parameters: dict[str, Any] | Sequence[dict[str, Any]] | None = None,
+    ) -> int: ...
     def entries(self, category: str = "events") -> int: ...
     def __enter__(self) -> Writer: ...
     def __exit__(
@@ -225,6 +232,14 @@ def check(model: _Path, data: _DataSource, data_model: str = "") -> list[str]:
 
 def check_model(path: _Path) -> str:
     """ONNX's own checker: ``''`` if the model passes, else the reason."""
+
+def data_model(source: _DataSource, name: str = "") -> DataModel:
+    """A data model from a podml file, a Reader or a data model YAML."""
+
+def make_frame(
+    data_model: DataModel | _DataSource, collections: dict[str, dict[str, Any]], parameters: dict[str, Any] | None = None
+) -> Frame:
+    """One event built from NumPy arrays (as Writer.write_events takes them)."""
 
 def read_training_spec(spec: _Path | dict[str, Any]) -> dict[str, Any]:
     """A training spec read and checked as ``podml train`` reads it, defaults filled in."""

@@ -8,6 +8,7 @@
 #include "podml/Frame.h"
 #include "podml/io/Reader.h"
 #include "podml/workflow/DataModels.h"
+#include "podml/workflow/EventArrays.h"
 
 #include <pybind11/pybind11.h>
 
@@ -66,5 +67,17 @@ void registerFrame(py::module_& m);
 void registerOnnx(py::module_& m);
 /// Registers read_training_spec() and labelled_rows().
 void registerTrain(py::module_& m);
+/// Registers data_model() and make_frame().
+void registerBuild(py::module_& m);
+
+/// Events built from a dict of NumPy arrays (docs/python.md), checked before any frame exists.
+struct BuiltEvents;
+/// Parses `collections` (and `parameters`: None, one dict, or one per event) against
+/// `dataModel` (a DataModel, or a source for dataModelFrom). Throws UsageError.
+std::shared_ptr<BuiltEvents> buildEvents(py::handle dataModel, py::handle collections, py::handle parameters);
+/// Number of events of `b`.
+uint64_t builtEventCount(const BuiltEvents& b);
+/// Event `e` of `b`.
+Frame builtFrame(const BuiltEvents& b, uint64_t e);
 
 } // namespace podml::python

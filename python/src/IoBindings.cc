@@ -475,6 +475,29 @@ void registerIo(py::module_& m) {
           },
           "Writes what is buffered and closes the file under its final name.")
       .def(
+          "write_events",
+          [](WriterBox& w, py::handle dataModel, py::handle collections, const std::string& category,
+             py::handle parameters) {
+            // Every array is checked before the first frame is written.
+            const auto built = buildEvents(dataModel, collections, parameters);
+            py::gil_scoped_release nogil;
+            std::lock_guard lock(w.mutex);
+            const uint64_t n = builtEventCount(*built);
+            for (uint64_t e = 0; e < n; ++e) {
+              w.writer->writeFrame(builtFrame(*built, e), category);
+            }
+            return n;
+          },
+          py::arg("data_model"), py::arg("collections"), py::arg("category") = "events",
+          py::arg("parameters") = py::none(),
+          "Writes events built from NumPy arrays: ``collections`` maps each collection name to\n"
+          "``{'type': datatype, 'counts': objects per event (or 'offsets'), 'members': {path: array},\n"
+          "'vectors': {name: {'values', 'counts'}}, 'relations': {name: {'collection', 'index'[, 'counts']}}}``\n"
+          "or, for a subset collection, ``{'type', 'counts', 'subset_of', 'index'}``; indices count within\n"
+          "each event's target collection (-1: unset). ``parameters``: one dict for every event, or one per\n"
+          "event. Everything is checked before anything is written (UsageError naming the collection and\n"
+          "member). Returns the number of events written. See docs/python.md.")
+      .def(
           "abandon",
           [](WriterBox& w, bool keepTemporary) {
             py::gil_scoped_release nogil;

@@ -37,4 +37,5 @@ PYBIND11_MODULE(_podml, m) {
   registerIo(m);
   registerOnnx(m);
   registerTrain(m);
+  registerBuild(m);
 }

@@ -38,7 +38,10 @@ DataModels dataModelsIn(const std::string& source, const std::string& yamlName) 
   DataModels d;
   d.where = "'" + source + "'";
   if (isDataModelYaml(source)) {
-    auto model = gen::readModel(source, yamlName.empty() ? std::filesystem::path(source).stem().string() : yamlName);
+    gen::ReadOptions options;
+    options.requireExtraCodeFiles = false; // the definition is what is wanted, not generated code
+    auto model = gen::readModel(source, yamlName.empty() ? std::filesystem::path(source).stem().string() : yamlName, {},
+                                options);
     d.models.push_back(std::make_shared<const DataModelDefinition>(std::move(model.definition)));
     return d;
   }

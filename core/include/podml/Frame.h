@@ -103,6 +103,8 @@ public:
   }
   /// All parameters.
   const GenericParameters& getParameters() const { return m_parameters; }
+  /// Replaces every parameter with those of `parameters`.
+  void setParameters(GenericParameters parameters) { m_parameters = std::move(parameters); }
   /// All parameters, for readers filling a frame.
   GenericParameters& parameters() { return m_parameters; }
 

@@ -29,6 +29,10 @@ struct ReadOptions {
   /// its YAML, but a checkout may keep them elsewhere (podml keeps EDM4hep's
   /// under `datamodels/edm4hep-support/include`), so the caller can add places.
   std::vector<std::filesystem::path> extraCodePath;
+  /// Whether an ExtraCode file that is not found is an error. Code generation needs
+  /// the files; reading a model only for its definition (members, columns, relations:
+  /// `podml check`, Python's data_model) does not, so it may leave them out.
+  bool requireExtraCodeFiles{true};
 };
 
 /// The result of reading one YAML data model.
