@@ -82,6 +82,9 @@ Runner addCheckCommand(CLI::App& app, const GlobalOptions& g);
 /// `podml infer MODEL.onnx IN.h5... -o OUT.h5 [--collection NAME] [--shard i/n]`.
 Runner addInferCommand(CLI::App& app, const GlobalOptions& g);
 
+/// `podml import hepmc IN.hepmc3... -o OUT.h5`: generator events as EDM4hep MCParticles.
+Runner addImportCommand(CLI::App& app, const GlobalOptions& g);
+
 /// `podml train SPEC.yaml IN.h5... -o MODEL.onnx`: the C++ training route (docs/training.md).
 Runner addTrainCommand(CLI::App& app, const GlobalOptions& g);
 

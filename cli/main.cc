@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   runners.push_back(addCardCommand(app, global));
   runners.push_back(addCheckCommand(app, global));
   runners.push_back(addInferCommand(app, global));
+  runners.push_back(addImportCommand(app, global));
   runners.push_back(addTrainCommand(app, global));
 #endif
 #ifdef PODML_CLI_TOY

@@ -12,4 +12,5 @@ exec bash "$(dirname "$0")/apt-install.sh" install-deps \
   pybind11-dev python3-dev `# the Python module podml (python/)` \
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx python3-torch \
   libtorch-dev `# the C++ trainer (train/)` \
+  libhepmc3-dev `# podml import hepmc (workflow/)` \
   python3-distributed python3-dask `# examples/python/dask_infer.py and its test`
