@@ -57,7 +57,7 @@ BENCH_DIR := build/release/bench
 BENCH_REPORT := $(BENCH_DIR)/report.jsonl
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-train podml_python
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-train podml-bench-startup podml podml_python
 	@rm -f $(BENCH_REPORT); failed=""; \
 	run() { name=$$1; shift; echo "+ $$* --report $(BENCH_REPORT)"; "$$@" --report $(BENCH_REPORT); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then failed="$$failed podml-bench-$$name"; \
@@ -67,6 +67,8 @@ bench: deps
 	  --compression-events $(BENCH_IO_COMPRESSION_EVENTS) --reps $(BENCH_IO_REPS); \
 	run onnx ./$(BENCH_DIR)/podml-bench-onnx --reps $(BENCH_ONNX_REPS) --objects $(BENCH_ONNX_OBJECTS); \
 	run train ./$(BENCH_DIR)/podml-bench-train --events $(BENCH_TRAIN_EVENTS) --epochs $(BENCH_TRAIN_EPOCHS); \
+	./build/release/cli/podml toy -q -n 1000 -o $(BENCH_DIR)/startup.h5; \
+	run startup ./$(BENCH_DIR)/podml-bench-startup --podml build/release/cli/podml --file $(BENCH_DIR)/startup.h5; \
 	/usr/bin/python3 scripts/bench-report.py $(BENCH_REPORT) -o $(BENCH_DIR)/report.md || failed="$$failed bench-report.py"; \
 	if [ -n "$$failed" ]; then echo "make bench: failed:$$failed (the report says what)"; exit 1; fi
 

@@ -236,6 +236,11 @@ def check_model(path: _Path) -> str:
 def data_model(source: _DataSource, name: str = "") -> DataModel:
     """A data model from a podml file, a Reader or a data model YAML."""
 
+def import_hepmc(
+    inputs: _Path | Iterable[_Path], output: _Path, edm4hep: DataModel | _DataSource, max_events: int = 0
+) -> dict[str, Any]:
+    """HepMC3/HepMC2 files to EDM4hep MCParticles and EventHeader, as ``podml import hepmc``."""
+
 def make_frame(
     data_model: DataModel | _DataSource, collections: dict[str, dict[str, Any]], parameters: dict[str, Any] | None = None
 ) -> Frame:

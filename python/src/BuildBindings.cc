@@ -5,6 +5,7 @@
 #include "NumpyViews.h"
 
 #include "podml/Exceptions.h"
+#include "podml/workflow/HepMCImport.h"
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
@@ -257,6 +258,33 @@ void registerBuild(py::module_& m) {
       py::arg("source"), py::arg("name") = "",
       "The data model ``name`` (the first if empty) from ``source``: a podml file (its stored definitions),\n"
       "a Reader, or a data model YAML (read as the model ``name``, else named after the file).");
+  m.def(
+      "import_hepmc",
+      [](py::handle inputs, py::handle output, py::handle edm4hep, uint64_t maxEvents) {
+        workflow::HepMCImportRequest rq;
+        rq.inputs = pathList(inputs);
+        rq.output = pathString(output);
+        rq.maxEvents = maxEvents;
+        std::shared_ptr<const DataModelDefinition> dm =
+            py::isinstance<DataModelDefinition>(edm4hep) ? edm4hep.cast<std::shared_ptr<DataModelDefinition>>()
+                                                         : dataModelFrom(edm4hep, "edm4hep");
+        workflow::HepMCImportSummary s;
+        {
+          py::gil_scoped_release nogil;
+          s = workflow::importHepMC(rq, dm);
+        }
+        py::dict d;
+        d["events"] = s.events;
+        d["particles"] = s.particles;
+        d["files"] = s.files;
+        return d;
+      },
+      py::arg("inputs"), py::arg("output"), py::arg("edm4hep"), py::arg("max_events") = 0,
+      "Converts HepMC3 ASCII / HepMC2 files to EDM4hep MCParticles and EventHeader, as\n"
+      "``podml import hepmc`` does (the same library code); ``edm4hep`` is EDM4hep's definition (a\n"
+      "DataModel, its YAML, or a podml file holding it). Raises IoError naming the file and event for\n"
+      "bad or truncated input, after writing the events before it. Returns ``{'events', 'particles',\n"
+      "'files'}``.");
   m.def(
       "make_frame",
       [](py::handle dataModel, py::handle collections, py::handle parameters) {
