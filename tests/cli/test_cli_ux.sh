@@ -152,6 +152,9 @@ check "train: missing input files are bad usage" 2 "inputs is required" "$PODML"
 
 # check
 check "check: ok" 0 "fits" "$PODML" check "$WORK/model.onnx" "$WORK/toy.h5"
+check "the README's card attach with the shipped card" 0 "attached a card \(1 inputs, 1 outputs\)" \
+  "$PODML" card attach "$WORK/model.onnx" "$(dirname "$0")/../../examples/lepton-id-card.yaml" -o "$WORK/carded.onnx" --data "$WORK/toy.h5"
+check "... and the result fits" 0 "fits" "$PODML" check "$WORK/carded.onnx" "$WORK/toy.h5"
 check "check: another data model is a mismatch (exit 1)" 1 "does not fit .* \(1 mismatch\)" "$PODML" check "$WORK/model.onnx" "$SAMPLE"
 check "check: a mismatch says what to do next" 1 "next: compare what the model reads" "$PODML" check "$WORK/model.onnx" "$SAMPLE"
 check "check: no card is bad data, with the attach command" 1 "podml: hint: attach one with \`podml card attach .*linear.onnx" \

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -147,6 +148,16 @@ TEST(Inference, KeepsEveryInputCollectionAndRelationsResolve) {
   EXPECT_EQ(summary.outputs[0].collection, "HitScores");
 
   podml::io::Reader reader({rq.output});
+  podml::io::Reader input({files().data});
+  for (const char* c : {"Hits", "MoreHits"}) { // kept collections equal their inputs, column by column
+    for (const char* path : {"cellID", "x", "energy"}) {
+      const auto a = reader.readColumns("events", c, {path}), b = input.readColumns("events", c, {path});
+      ASSERT_EQ(a.offsets, b.offsets) << c;
+      ASSERT_EQ(a.columns[0].sizeBytes(), b.columns[0].sizeBytes()) << c << "." << path;
+      EXPECT_EQ(std::memcmp(a.columns[0].rawData(), b.columns[0].rawData(), a.columns[0].sizeBytes()), 0)
+          << c << "." << path;
+    }
+  }
   for (int e = 0; e < kEvents; ++e) {
     auto f = reader.readFrame("events", static_cast<std::size_t>(e));
     const auto names = f.getAvailableCollections();
