@@ -63,6 +63,9 @@ void setCommandLine(int argc, char** argv);
 /// ../libexec/podml), given the same arguments; returns only by throwing a CliError.
 [[noreturn]] void execHelper(const std::string& name);
 
+/// Refuses a leading minus sign: CLI11 would wrap "-5" around into a huge unsigned value.
+CLI::Validator nonNegativeInteger();
+
 /// Shell-quotes `s` if it needs it, for commands shown in hints.
 std::string shellQuote(const std::string& s);
 

@@ -71,6 +71,12 @@ void withHint(const std::function<void()>& f, const std::string& hint) {
   withHint(f, [&hint](const std::string&) { return hint; });
 }
 
+CLI::Validator nonNegativeInteger() {
+  return CLI::Validator(
+      [](const std::string& text) { return text.starts_with('-') ? "Value " + text + " is negative" : std::string(); },
+      "");
+}
+
 std::string shellQuote(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=,+@%") ==
                         std::string::npos) {

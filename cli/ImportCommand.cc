@@ -36,8 +36,7 @@ Runner addImportCommand(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("inputs", opts->inputs, "HepMC file(s) or glob(s)")->required();
   cmd->add_option("-o,--output", opts->output, "output podml file")->required();
   cmd->add_option("-n,--events", opts->maxEvents, "import at most this many events (default: all)")
-      ->check(CLI::Validator(
-          [](const std::string& t) { return t.starts_with('-') ? "Value " + t + " is negative" : std::string(); }, ""));
+      ->check(nonNegativeInteger());
   cmd->add_option("--edm4hep", opts->edm4hepYaml,
                   "EDM4hep's YAML, to write with that definition instead of the one podml was built with");
   return [opts, cmd, &g]() -> int {

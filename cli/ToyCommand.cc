@@ -33,10 +33,7 @@ Runner addToyCommand(CLI::App& app, const GlobalOptions& g) {
               "  podml toy -n 10000 -o toy.h5\n"
               "  podml toy -n 5000 -o part1.h5 --seed 7 --first-event 5000\n"
               "  podml toy -n 100000 -o big.h5 --compression deflate:4");
-  // CLI11 converts "-5" to an unsigned integer by wrapping it around: refuse the sign first.
-  const CLI::Validator unsignedNumber(
-      [](const std::string& text) { return text.starts_with('-') ? "Value " + text + " is negative" : std::string(); },
-      "");
+  const CLI::Validator unsignedNumber = nonNegativeInteger();
   const CLI::Validator notZero(
       [](const std::string& text) {
         return text.find_first_not_of('0') == std::string::npos ? "Value " + text + " is not positive" : std::string();

@@ -192,6 +192,14 @@ HepMCImportSummary importHepMC(const HepMCImportRequest& rq, std::shared_ptr<con
   HepMC3::Setup::set_debug_level(-1);
   HepMCImportSummary summary;
   io::Writer writer(rq.output);
+  const auto write = [&](const EventColumns& c) {
+    writer.writeFrame(toFrame(c, edm4hep, rq), "events");
+    ++summary.events;
+    summary.particles += c.pdg.size();
+    if (progress) {
+      progress(summary.events);
+    }
+  };
   std::string failure;
   for (std::size_t fi = 0; fi < files.size() && failure.empty(); ++fi) {
     const auto& f = files[fi];
@@ -226,12 +234,7 @@ HepMCImportSummary importHepMC(const HepMCImportRequest& rq, std::shared_ptr<con
       // A file cut after an event ends without the end line: that event arrives with the end.
       ++inFile;
       if (pending) {
-        writer.writeFrame(toFrame(*pending, edm4hep, rq), "events");
-        ++summary.events;
-        summary.particles += pending->pdg.size();
-        if (progress) {
-          progress(summary.events);
-        }
+        write(*pending);
       }
       pending = convert(evt);
       lastNumber = std::to_string(evt.event_number());
@@ -248,20 +251,12 @@ HepMCImportSummary importHepMC(const HepMCImportRequest& rq, std::shared_ptr<con
                   "HepMC writes on closing), so its last event (number " + lastNumber + ", the " + ordinal(inFile) +
                   " of the file) may be incomplete and was not converted";
       } else if (pending) {
-        // The event before the one that failed to parse is complete: keep it.
-        writer.writeFrame(toFrame(*pending, edm4hep, rq), "events");
-        ++summary.events;
-        summary.particles += pending->pdg.size();
+        write(*pending); // the event before the one that failed to parse is complete
       }
       break;
     }
     if (pending) {
-      writer.writeFrame(toFrame(*pending, edm4hep, rq), "events");
-      ++summary.events;
-      summary.particles += pending->pdg.size();
-      if (progress) {
-        progress(summary.events);
-      }
+      write(*pending);
     }
     reader->close();
     if (stoppedEarly) {
