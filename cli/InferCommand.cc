@@ -112,17 +112,11 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
         rq.inputCollections[c.substr(0, eq)] = c.substr(eq + 1);
       }
     }
-    if (!firstInput.empty()) {
-      const auto info = onnx::readModelInfo(opts->model);
-      const auto card = requireModelCard(opts->model, info, "run");
-      if (!card.inputs.empty()) {
-        rq.inputCollections[card.inputs.front().name] = firstInput;
-      }
-    }
+    rq.firstInputCollection = firstInput;
     const std::string firstFile = shellQuote(io::expandFiles(opts->inputs).front());
     const std::string checkHint =
         "run `podml check " + shellQuote(opts->model) + " " + firstFile + "` to list every mismatch";
-    const bool remapped = !rq.inputCollections.empty();
+    const bool remapped = !rq.inputCollections.empty() || !firstInput.empty();
     std::optional<workflow::InferenceJob> job;
     withHint([&] { job.emplace(rq); },
              [&](const std::string& what) -> std::string {

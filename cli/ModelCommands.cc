@@ -209,7 +209,7 @@ Runner addCheckCommand(CLI::App& app, const GlobalOptions& g) {
     // requireModelCard: the CLI's message and hint for a model without a card. A data model
     // YAML names no model: it is read as the one the card names.
     const auto named = requireModelCard(opts->model, info, "check").dataModel;
-    const auto report = workflow::checkModel(opts->model, workflow::dataModelsIn(opts->data, named));
+    const auto report = workflow::checkModel(info, workflow::dataModelsIn(opts->data, named));
     const auto& card = report.card;
     const auto& problems = report.problems;
     const auto& dm = report.dataModel;

@@ -127,6 +127,7 @@ void storeDouble(DType d, std::byte* out, std::size_t i, double v) {
 struct Scratch {
   std::vector<std::vector<std::byte>> gather;
   std::vector<const void*> lastData;
+  std::vector<const CollectionBase*> colls; // the bound collections of the event being run
 };
 thread_local Scratch t_scratch;
 
@@ -370,7 +371,8 @@ struct Session::Impl {
     values.reserve(bound.size());
     // Every input shares the object axis: all collections hold the same number of
     // objects, or the event cannot be scored (skipped if one is empty, else an error).
-    std::vector<const CollectionBase*> colls(bound.size());
+    auto& colls = scratch.colls;
+    colls.assign(bound.size(), nullptr);
     int64_t objects = -1;
     std::size_t widest = 0;
     for (std::size_t i = 0; i < bound.size(); ++i) {

@@ -108,14 +108,12 @@ onnx::ModelCard completedCard(py::handle card, py::handle data, const std::strin
 
 // What `podml check` reports: the card against the graph, then against the data.
 std::vector<std::string> checkModelAgainst(const std::string& model, py::handle data, const std::string& dataModel) {
-  std::string named = dataModel;
-  if (named.empty()) {
-    const auto info = readInfo(model);
-    named = info.card ? workflow::requireCard(model, info, "check").dataModel : std::string();
-  }
+  auto info = readInfo(model);
+  const std::string named =
+      !dataModel.empty() ? dataModel : info.card ? workflow::requireCard(model, info, "check").dataModel : std::string();
   const auto models = dataModelsFrom(data, named);
   py::gil_scoped_release nogil;
-  return workflow::checkModel(model, models, dataModel).problems;
+  return workflow::checkModel(std::move(info), models, dataModel).problems;
 }
 
 py::array tensorArray(onnx::Tensor t) {

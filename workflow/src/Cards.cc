@@ -103,9 +103,13 @@ onnx::ModelCard requireCard(const std::string& modelPath, const onnx::ModelInfo&
 }
 
 CheckReport checkModel(const std::string& modelPath, const DataModels& data, const std::string& dataModelName) {
+  return checkModel(onnx::readModelInfo(modelPath), data, dataModelName);
+}
+
+CheckReport checkModel(onnx::ModelInfo info, const DataModels& data, const std::string& dataModelName) {
   CheckReport r;
-  r.info = onnx::readModelInfo(modelPath);
-  r.card = requireCard(modelPath, r.info, "check");
+  r.info = std::move(info);
+  r.card = requireCard(r.info.path, r.info, "check");
   r.problems = onnx::checkCardAgainstGraph(r.card, r.info);
   const std::string name = dataModelName.empty() ? r.card.dataModel : dataModelName;
   r.dataModel = data.find(name);

@@ -125,6 +125,9 @@ InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<I
   im.reader = io::makeReader(rq.inputs);
   const auto info = onnx::readModelInfo(rq.model);
   im.card = requireCard(rq.model, info, "run");
+  if (!rq.firstInputCollection.empty() && !im.card.inputs.empty()) {
+    im.request.inputCollections[im.card.inputs.front().name] = rq.firstInputCollection;
+  }
   const auto models = dataModelsIn(*im.reader);
   im.dataModel = models.find(im.card.dataModel);
   if (!im.dataModel) {
@@ -141,7 +144,7 @@ InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<I
   so.algorithmType = rq.algorithmType;
   so.intraOpThreads = rq.intraOpThreads;
   so.interOpThreads = rq.interOpThreads;
-  so.inputCollections = rq.inputCollections;
+  so.inputCollections = im.request.inputCollections;
   so.outputCollections = rq.outputCollections;
   // Before the model is loaded, so that a typo is reported first.
   im.checkCollections(so);

@@ -44,5 +44,7 @@ struct CheckReport {
 /// `data` (`dataModelName` overrides the card's). A data model `data` lacks is one
 /// problem line. Throws ModelError if the model has no card.
 CheckReport checkModel(const std::string& modelPath, const DataModels& data, const std::string& dataModelName = "");
+/// The same for a model already read (`info`), so the file is not parsed again.
+CheckReport checkModel(onnx::ModelInfo info, const DataModels& data, const std::string& dataModelName = "");
 
 } // namespace podml::workflow

@@ -39,6 +39,9 @@ struct InferenceRequest {
   std::string category{"events"};   ///< category of the frames to score
   /// Collection to read per ONNX input name, instead of the card's.
   std::map<std::string, std::string> inputCollections;
+  /// Collection to read the model's first input from (`podml infer --collection NAME`),
+  /// when the caller does not know the input's name; empty: the card's.
+  std::string firstInputCollection;
   /// Collection to write per ONNX output name, instead of the card's.
   std::map<std::string, std::string> outputCollections;
   uint64_t shardIndex{0}; ///< score only share shardIndex of shardCount of the entries
