@@ -51,13 +51,15 @@ BENCH_IO_COMPRESSION_EVENTS ?= 20000
 BENCH_IO_REPS ?= 5
 BENCH_ONNX_REPS ?= 7
 BENCH_ONNX_OBJECTS ?= 200000
+BENCH_STRUCTURED_EVENTS ?= 200
+BENCH_STRUCTURED_REPS ?= 5
 BENCH_TRAIN_EVENTS ?= 20000
 BENCH_TRAIN_EPOCHS ?= 5
 BENCH_DIR := build/release/bench
 BENCH_REPORT := $(BENCH_DIR)/report.jsonl
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-train podml-bench-startup podml podml_python
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-structured podml-bench-train podml-bench-startup podml podml_python
 	@rm -f $(BENCH_REPORT); failed=""; \
 	run() { name=$$1; shift; echo "+ $$* --report $(BENCH_REPORT)"; "$$@" --report $(BENCH_REPORT); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then failed="$$failed podml-bench-$$name"; \
@@ -66,6 +68,9 @@ bench: deps
 	run io ./$(BENCH_DIR)/podml-bench-io --python /usr/bin/python3 --events $(BENCH_IO_EVENTS) \
 	  --compression-events $(BENCH_IO_COMPRESSION_EVENTS) --reps $(BENCH_IO_REPS); \
 	run onnx ./$(BENCH_DIR)/podml-bench-onnx --reps $(BENCH_ONNX_REPS) --objects $(BENCH_ONNX_OBJECTS); \
+	mkdir -p $(BENCH_DIR)/models && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 tests/python/structured_models.py $(BENCH_DIR)/models; \
+	run structured ./$(BENCH_DIR)/podml-bench-structured --models $(BENCH_DIR)/models --events $(BENCH_STRUCTURED_EVENTS) \
+	  --reps $(BENCH_STRUCTURED_REPS); \
 	run train ./$(BENCH_DIR)/podml-bench-train --events $(BENCH_TRAIN_EVENTS) --epochs $(BENCH_TRAIN_EPOCHS); \
 	./build/release/cli/podml toy -q -n 1000 -o $(BENCH_DIR)/startup.h5; \
 	run startup ./$(BENCH_DIR)/podml-bench-startup --podml build/release/cli/podml --file $(BENCH_DIR)/startup.h5; \

@@ -153,8 +153,11 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
       std::cout << "\n";
       for (std::size_t k = 0; k < card.inputs.size(); ++k) {
         const auto& in = card.inputs[k];
-        std::cout << "input '" << in.name << "' <- collection '" << job->inputCollections()[k] << "' ("
-                  << in.collectionType << "), members:";
+        std::cout << "input '" << in.name << "' <- collection '" << job->inputCollections()[k] << "': "
+                  << onnx::describeInput(in);
+        if (!in.members.empty()) {
+          std::cout << "; members:";
+        }
         for (const auto& m : in.members) {
           std::cout << " " << m.path;
         }
@@ -163,8 +166,11 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
       for (const auto& o : card.outputs) {
         std::cout << "output '" << o.name << "'";
         if (o.target) {
-          std::cout << " -> " << o.target->type << "." << o.target->member << " in collection '"
-                    << job->session().outputCollection(o) << "'\n";
+          std::cout << " -> " << o.target->type << "." << o.target->member << " in collection";
+          for (const auto& name : job->session().outputCollections(o)) {
+            std::cout << " '" << name << "'";
+          }
+          std::cout << "\n";
         } else {
           std::cout << ": not written (no target in the card)\n";
         }

@@ -34,11 +34,11 @@ json::Value tensorsJson(const std::vector<onnx::TensorInfo>& ts) {
 }
 
 void printCard(const onnx::ModelCard& card, std::ostream& out) {
-  out << "card (version " << card.version << "): data model '" << card.dataModel << "' schema version "
+  out << "card (version " << card.requiredVersion() << "): data model '" << card.dataModel << "' schema version "
       << card.schemaVersion << ", members hash " << card.membersHash << "\n";
   for (const auto& in : card.inputs) {
-    out << "  input " << in.name << " <- " << in.collectionType << " '" << in.collection << "' " << dtypeName(in.dtype)
-        << " " << dims(in.shape) << "\n";
+    out << "  input " << in.name << " " << dtypeName(in.dtype) << " " << dims(in.shape) << " <- " << onnx::describeInput(in)
+        << "\n";
     for (const auto& m : in.members) {
       out << "    " << m.path << "  " << dtypeName(m.dtype) << (m.unit.empty() ? "" : " [" + m.unit + "]") << "\n";
     }
@@ -47,12 +47,7 @@ void printCard(const onnx::ModelCard& card, std::ostream& out) {
     }
   }
   for (const auto& o : card.outputs) {
-    out << "  output " << o.name << ": " << o.meaning;
-    if (o.target) {
-      out << " -> " << o.target->type << "." << o.target->member << " in '" << o.target->collection << "'"
-          << (o.target->relation.empty() ? "" : " (" + o.target->relation + " -> scored object)");
-    }
-    out << "\n";
+    out << "  output " << o.name << ": " << onnx::describeOutput(o) << "\n";
   }
   out << "  producer: " << card.producer << "\n";
 }

@@ -66,6 +66,9 @@ Runner addToyCommand(CLI::App& app, const GlobalOptions& g) {
                 << ".." << opts->firstEvent + opts->events << ", compression " << opts->compression << ") to "
                 << opts->output << "\n";
     }
+    // FastJet's banner (it asks to be cited) belongs to the verbose header: stdout and
+    // stderr stay free for the summary and the progress bar otherwise.
+    toy::setFastJetBannerStream(g.verbose ? &std::cout : nullptr);
     Progress progress(opts->events, "events", g.quiet);
     const auto summary = toy::writeToyDataset(opts->output, options,
                                               [&progress](uint64_t done, uint64_t) { progress.update(done); });
@@ -89,7 +92,8 @@ Runner addToyCommand(CLI::App& app, const GlobalOptions& g) {
       std::cout << "podml: wrote " << summary.events << " toy events (seed " << opts->seed << ", first event "
                 << opts->firstEvent << ") to " << opts->output << ": " << summary.mcParticles << " MC particles, "
                 << summary.reconstructedParticles << " reconstructed particles, " << summary.promptLeptons
-                << " of them prompt leptons (" << pct.str() << "%)\n";
+                << " of them prompt leptons (" << pct.str() << "%); " << summary.jets << " jets (" << summary.bJets
+                << " b, " << summary.cJets << " c)\n";
     }
     return 0;
   };

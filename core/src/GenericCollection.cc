@@ -45,6 +45,13 @@ std::vector<ObjectID> GenericCollection::relationIDs(std::size_t relationIndex) 
   return m_relations[relationIndex];
 }
 
+void GenericCollection::relationIDsInto(std::size_t relationIndex, std::vector<ObjectID>& out) const {
+  if (relationIndex >= m_relations.size()) {
+    throw std::out_of_range(m_type->name + " has no relation number " + std::to_string(relationIndex));
+  }
+  out.assign(m_relations[relationIndex].begin(), m_relations[relationIndex].end());
+}
+
 void GenericCollection::setObjectCount(std::size_t n) {
   for (std::size_t k = 0; k < m_columns.size(); ++k) {
     if (m_type->columns[k].kind != ColumnKind::VectorValue) {

@@ -102,6 +102,7 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  std::span<const podml::Column> columns() const override {\n"
     << "    return m_data->isSubset ? std::span<const podml::Column>{} : std::span<const podml::Column>{m_data->columns};\n  }\n"
     << "  std::vector<podml::ObjectID> relationIDs(std::size_t relationIndex) const override;\n"
+    << "  void relationIDsInto(std::size_t relationIndex, std::vector<podml::ObjectID>& out) const override;\n"
     << "  std::vector<podml::ObjectID> subsetIDs() const override;\n"
     << "  void setObjectCount(std::size_t n) override;\n"
     << "  void setRelationIDs(std::size_t relationIndex, std::vector<podml::ObjectID> ids) override;\n"
@@ -327,7 +328,10 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     << "    throw podml::UsageError(\"cannot change the subset status of a non-empty " << s.full << "Collection\");\n"
     << "  }\n  m_data->isSubset = setSubset;\n}\n\n";
   c << "std::vector<podml::ObjectID> " << s.coll
-    << "::relationIDs([[maybe_unused]] std::size_t relationIndex) const {\n  std::vector<podml::ObjectID> out_;\n";
+    << "::relationIDs(std::size_t relationIndex) const {\n  std::vector<podml::ObjectID> out_;\n"
+    << "  relationIDsInto(relationIndex, out_);\n  return out_;\n}\n\n";
+  c << "void " << s.coll << "::relationIDsInto([[maybe_unused]] std::size_t relationIndex,\n"
+    << "    std::vector<podml::ObjectID>& out_) const {\n  out_.clear();\n";
   for (const auto& r : dt.relations) {
     c << "  if (relationIndex == " << s.relationIndex(r) << ") {\n";
     if (!r.many) {
@@ -339,7 +343,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
         << "    for (std::size_t i = 0; i < m_data->count; ++i) {\n      for (uint32_t j = b_[i]; j < e_[i]; ++j) {\n"
         << "        out_.push_back(m_data->rel_" << r.name << "[j].objectID());\n      }\n    }\n";
     }
-    c << "    return out_;\n  }\n";
+    c << "    return;\n  }\n";
   }
   c << "  throw std::out_of_range(\"" << s.full << " has no relation number \" + std::to_string(relationIndex));\n}\n\n";
   c << "std::vector<podml::ObjectID> " << s.coll << "::subsetIDs() const {\n  std::vector<podml::ObjectID> out_;\n"

@@ -81,6 +81,229 @@ void checkTensor(const std::string& what, DType cardType, const std::vector<Dim>
   }
 }
 
+
+bool isFixed(const Dim& d) { return std::holds_alternative<int64_t>(d); }
+int64_t fixed(const Dim& d) { return std::get<int64_t>(d); }
+
+// The slot axis P of a padded input against the card's `max`.
+void checkSlotAxis(const std::string& what, const ConstituentSource& c, const Dim& p, std::vector<std::string>& out) {
+  if (!isFixed(p)) {
+    return;
+  }
+  if (c.maxCount == 0) {
+    out.push_back(what + ": the graph fixes the constituent axis to " + dimName(p) +
+                  ", the card pads to the longest list of the event; set constituents.max to " + dimName(p));
+  } else if (fixed(p) != c.maxCount) {
+    out.push_back(what + ": the graph fixes the constituent axis to " + dimName(p) + ", the card's constituents.max is " +
+                  std::to_string(c.maxCount));
+  }
+}
+
+bool isIndexType(const std::optional<DType>& d) { return d && (*d == DType::Int64 || *d == DType::Int32); }
+
+void checkStructuredInput(const ModelCard& card, const CardInput& in, const TensorInfo& g, std::vector<std::string>& out) {
+  const std::string what = "input '" + in.name + "'";
+  const auto rank = g.shape.size();
+  if (in.kind == InputKind::Constituents) {
+    const auto& c = *in.constituents;
+    const uint64_t width = membersWidth(in);
+    const bool ragged = c.layout == ConstituentLayout::Ragged;
+    const std::size_t want = ragged ? 2 : 3;
+    const std::string form = ragged ? "[M, F]" : c.layout == ConstituentLayout::FeaturesFirst ? "[N, F, P]" : "[N, P, F]";
+    if (!g.hasShape) {
+      return;
+    }
+    if (rank != want) {
+      out.push_back(what + ": layout " + std::string(layoutName(c.layout)) + " is " + form + ", the graph has rank " +
+                    std::to_string(rank) + " " + shapeText(g.shape));
+      return;
+    }
+    const std::size_t fAxis = c.layout == ConstituentLayout::ConstituentsFirst ? 2 : 1;
+    if (isFixed(g.shape[fAxis]) && static_cast<uint64_t>(fixed(g.shape[fAxis])) != width) {
+      out.push_back(what + ": the graph expects " + dimName(g.shape[fAxis]) + " features per constituent " + form +
+                    ", the card's members give " + std::to_string(width));
+    }
+    if (!ragged) {
+      checkSlotAxis(what, c, g.shape[c.layout == ConstituentLayout::FeaturesFirst ? 2 : 1], out);
+    }
+    return;
+  }
+  const CardInput* of = card.input(in.of);
+  if (of == nullptr || of->kind != InputKind::Constituents) {
+    out.push_back(what + ": it describes input '" + in.of + "', which the card does not bind as a constituents input");
+    return;
+  }
+  const auto& c = *of->constituents;
+  if (in.kind == InputKind::Mask) {
+    if (c.layout == ConstituentLayout::Ragged) {
+      out.push_back(what + ": a mask marks the padding of a padded input; input '" + in.of +
+                    "' is ragged (give it segment_ids or offsets instead)");
+      return;
+    }
+    if (!g.dtype || *g.dtype == DType::ObjectID) {
+      out.push_back(what + ": a mask of element type " + onnxTypeName(g.elementType) + " cannot be made");
+    }
+    if (!g.hasShape) {
+      return;
+    }
+    const bool nfp = c.layout == ConstituentLayout::FeaturesFirst;
+    if (rank == 2) {
+      checkSlotAxis(what, c, g.shape[1], out);
+    } else if (rank == 3 && isFixed(g.shape[nfp ? 1 : 2]) && fixed(g.shape[nfp ? 1 : 2]) == 1) {
+      checkSlotAxis(what, c, g.shape[nfp ? 2 : 1], out);
+    } else {
+      out.push_back(what + ": a mask of input '" + in.of + "' is " + (nfp ? "[N, 1, P]" : "[N, P, 1]") +
+                    " or [N, P], the graph has " + shapeText(g.shape));
+    }
+    return;
+  }
+  if (c.layout != ConstituentLayout::Ragged) {
+    out.push_back(what + ": " + std::string(inputKindName(in.kind)) + " index a ragged input; input '" + in.of +
+                  "' is padded (" + std::string(layoutName(c.layout)) + ")");
+    return;
+  }
+  if (!isIndexType(g.dtype)) {
+    out.push_back(what + ": " + std::string(inputKindName(in.kind)) + " are int64 or int32, the graph has " +
+                  onnxTypeName(g.elementType));
+  }
+  if (g.hasShape && rank != 1) {
+    out.push_back(what + ": " + std::string(inputKindName(in.kind)) + " are one index per " +
+                  (in.kind == InputKind::SegmentIds ? "constituent [M]" : "scored object plus one [N + 1]") +
+                  ", the graph has " + shapeText(g.shape));
+  }
+}
+
+// Inputs on the scored objects' axis must agree on its symbol: a graph that names it
+// differently per input cannot be fed one batch of objects.
+void checkObjectAxes(const ModelCard& card, const ModelInfo& info, std::vector<std::string>& out) {
+  const TensorInfo* first = nullptr;
+  for (const auto& in : card.inputs) {
+    const bool onObjects = in.kind == InputKind::Objects || in.kind == InputKind::Mask ||
+                           (in.kind == InputKind::Constituents && in.constituents->layout != ConstituentLayout::Ragged);
+    const auto* g = find(info.inputs, in.name);
+    if (!onObjects || g == nullptr || !g->hasShape || g->shape.empty() || isFixed(g->shape[0])) {
+      continue;
+    }
+    if (first == nullptr) {
+      first = g;
+    } else if (std::get<std::string>(g->shape[0]) != std::get<std::string>(first->shape[0]) &&
+               std::get<std::string>(g->shape[0]) != "?" && std::get<std::string>(first->shape[0]) != "?") {
+      out.push_back("input '" + in.name + "': its object axis is '" + dimName(g->shape[0]) + "', input '" + first->name +
+                    "' calls it '" + dimName(first->shape[0]) + "'; inputs on the scored objects share one axis");
+    }
+  }
+}
+
+bool isWritable(const std::optional<DType>& d) {
+  return d && (*d == DType::Float32 || *d == DType::Float64 || *d == DType::Int32 || *d == DType::Int64);
+}
+
+void checkOutputShape(const CardOutput& o, const CardInput* in, const TensorInfo& g, std::vector<std::string>& out) {
+  const std::string what = "output '" + o.name + "'";
+  const bool perConstituent = o.perConstituent;
+  if (perConstituent && (in == nullptr || in->kind != InputKind::Constituents)) {
+    out.push_back(what + ": its rows are constituents, so 'input' must name a constituents input");
+    return;
+  }
+  const bool padded = perConstituent && in->constituents->layout != ConstituentLayout::Ragged;
+  const std::size_t rank = g.shape.size();
+  if (!o.classes.empty()) {
+    for (std::size_t i = 0; i < o.classes.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (o.classes[i].name == o.classes[j].name) {
+          out.push_back(what + ": class '" + o.classes[i].name + "' is listed twice");
+        }
+      }
+    }
+    if (perConstituent) {
+      out.push_back(what + ": classes are written per scored object; a per-constituent output holds one value");
+    } else if (g.hasShape && (rank != 2 || (isFixed(g.shape[1]) && fixed(g.shape[1]) != static_cast<int64_t>(o.classes.size())))) {
+      out.push_back(what + ": the card names " + std::to_string(o.classes.size()) + " classes, the graph's output is " +
+                    shapeText(g.shape) + " (expected [N, " + std::to_string(o.classes.size()) + "])");
+    }
+  } else if (o.target && g.hasShape) {
+    // Write-back stores one number per row into a scalar member.
+    const std::size_t rowRank = padded ? 2 : 1;
+    if (rank == rowRank + 1 && isFixed(g.shape[rowRank]) && fixed(g.shape[rowRank]) != 1) {
+      out.push_back(what + ": its target member holds one value per " + (perConstituent ? "constituent" : "object") +
+                    ", the graph gives " + dimName(g.shape[rowRank]) + (perConstituent ? "" : "; name the columns in 'classes'"));
+    } else if (rank < rowRank || rank > rowRank + 1) {
+      out.push_back(what + ": its target member holds one value per " + (perConstituent ? "constituent" : "object") +
+                    ", the graph's output has rank " + std::to_string(rank) + " " + shapeText(g.shape) + " (expected " +
+                    (padded ? "[N, P] or [N, P, 1]" : perConstituent ? "[M] or [M, 1]" : "[N] or [N, 1]") + ")");
+    }
+  }
+  if (o.target && !isWritable(g.dtype)) {
+    out.push_back(what + ": element type " + onnxTypeName(g.elementType) +
+                  " cannot be written back (float, double, int32 or int64)");
+  }
+}
+
+
+bool isFloating(DType d) { return d == DType::Float32 || d == DType::Float64; }
+
+// The relation or link a constituents input reads through; returns the constituent
+// datatype, or null after recording why there is none.
+const DatatypeDef* checkConstituentSource(const CardInput& in, const DataModelDefinition& dm, const DatatypeDef& scored,
+                                          std::vector<std::string>& out) {
+  const std::string what = "input '" + in.name + "'";
+  const auto& c = *in.constituents;
+  std::string related;
+  if (!c.relation.empty()) {
+    const auto* r = scored.relation(c.relation);
+    if (r == nullptr) {
+      std::string known;
+      for (const auto& rel : scored.relations) {
+        if (rel.many) {
+          known += (known.empty() ? "" : ", ") + rel.name;
+        }
+      }
+      out.push_back(what + ": the model takes constituents through relation '" + c.relation + "', which " + scored.name +
+                    " does not have (its one-to-many relations: " + (known.empty() ? "none" : known) + ")");
+      return nullptr;
+    }
+    if (!r->many) {
+      out.push_back(what + ": relation '" + c.relation + "' of " + scored.name +
+                    " is one-to-one; constituents come through a one-to-many relation");
+      return nullptr;
+    }
+    related = r->type;
+  } else {
+    const auto* link = dm.datatype(c.link);
+    if (link == nullptr || !link->isLink) {
+      out.push_back(what + ": the model takes constituents through link '" + c.link + "', which '" + dm.name +
+                    "' does not define");
+      return nullptr;
+    }
+    if (link->linkFrom == scored.name) {
+      related = link->linkTo;
+    } else if (link->linkTo == scored.name) {
+      related = link->linkFrom;
+    } else {
+      out.push_back(what + ": link " + c.link + " joins " + link->linkFrom + " and " + link->linkTo +
+                    ", neither of which is the scored type " + scored.name);
+      return nullptr;
+    }
+  }
+  if (!c.type.empty() && c.type != related) {
+    out.push_back(what + ": the model expects constituents of type " + c.type + ", the data's are " + related);
+    return nullptr;
+  }
+  const auto* type = dm.datatype(related);
+  if (type == nullptr) {
+    out.push_back(what + ": the constituents are " + related + ", an interface; podml gathers members of a datatype");
+    return nullptr;
+  }
+  if (!c.sortBy.empty()) {
+    const auto* col = type->column(c.sortBy);
+    if (col == nullptr || col->kind != ColumnKind::Member || col->width() != 1) {
+      out.push_back(what + ": the model orders constituents by '" + c.sortBy + "', which is not a scalar member of " +
+                    related);
+    }
+  }
+  return type;
+}
+
 } // namespace
 
 std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const ModelInfo& info) {
@@ -93,6 +316,10 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
       continue;
     }
     checkTensor(what, in.dtype, in.shape, *g, out);
+    if (in.kind != InputKind::Objects) {
+      checkStructuredInput(card, in, *g, out);
+      continue;
+    }
     const uint64_t width = membersWidth(in);
     if (g->hasShape && g->shape.size() == 2 && std::holds_alternative<int64_t>(g->shape[1]) &&
         static_cast<uint64_t>(std::get<int64_t>(g->shape[1])) != width) {
@@ -104,9 +331,11 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
     }
     if (g->hasShape && g->shape.size() > 2) {
       out.push_back(what + ": the graph expects rank " + std::to_string(g->shape.size()) +
-                    "; podml binds members to rank 1 ([N]) or 2 ([N, members])");
+                    "; podml binds members to rank 1 ([N]) or 2 ([N, members]); constituents of the objects need "
+                    "a constituents input (card version 2)");
     }
   }
+  checkObjectAxes(card, info, out);
   for (const auto& g : info.inputs) {
     if (std::none_of(card.inputs.begin(), card.inputs.end(), [&](const CardInput& c) { return c.name == g.name; })) {
       out.push_back("input '" + g.name + "': the graph needs it but the card does not bind it");
@@ -129,32 +358,23 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
   for (const auto& o : card.outputs) {
     const std::string what = "output '" + o.name + "'";
     const auto* g = find(info.outputs, o.name);
-    if (g != nullptr && o.target) {
-      // Write-back stores one number per scored object into a scalar member.
-      if (g->hasShape && g->shape.size() == 2 && std::holds_alternative<int64_t>(g->shape[1]) &&
-          std::get<int64_t>(g->shape[1]) != 1) {
-        out.push_back(what + ": its target member holds one value per object, the graph gives " +
-                      dimName(g->shape[1]));
-      }
-      if (g->hasShape && g->shape.size() > 2) {
-        out.push_back(what + ": its target member holds one value per object, the graph's output has rank " +
-                      std::to_string(g->shape.size()));
-      }
-      if (!g->dtype || (*g->dtype != DType::Float32 && *g->dtype != DType::Float64 && *g->dtype != DType::Int32 &&
-                        *g->dtype != DType::Int64)) {
-        out.push_back(what + ": element type " + onnxTypeName(g->elementType) +
-                      " cannot be written back (float, double, int32 or int64)");
-      }
-    }
     if (g == nullptr) {
       out.push_back(what + ": the card describes it but the graph has no such output (graph outputs: " +
                     names(info.outputs) + ")");
       continue;
     }
     checkTensor(what, o.dtype, o.shape, *g, out);
-    if (!o.input.empty() && std::none_of(card.inputs.begin(), card.inputs.end(), [&](const CardInput& c) { return c.name == o.input; })) {
+    const CardInput* in = o.input.empty() ? nullptr : card.input(o.input);
+    if (!o.input.empty() && in == nullptr) {
       out.push_back(what + ": it refers to input '" + o.input + "', which the card does not bind");
+      continue;
     }
+    if (in != nullptr && in->kind != InputKind::Objects && in->kind != InputKind::Constituents) {
+      out.push_back(what + ": its rows belong to input '" + o.input + "', a " + std::string(inputKindName(in->kind)) +
+                    " input; name the objects or constituents input whose objects the rows are");
+      continue;
+    }
+    checkOutputShape(o, in, *g, out);
   }
   return out;
 }
@@ -171,15 +391,24 @@ std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const 
   }
   for (const auto& in : card.inputs) {
     const std::string what = "input '" + in.name + "'";
+    if (in.kind == InputKind::Mask || in.kind == InputKind::SegmentIds || in.kind == InputKind::Offsets) {
+      continue;
+    }
     const auto* type = dm.datatype(in.collectionType);
     if (type == nullptr) {
       out.push_back(what + ": the model reads type '" + in.collectionType + "', which '" + dm.name + "' does not define");
       continue;
     }
+    if (in.constituents) {
+      type = checkConstituentSource(in, dm, *type, out);
+      if (type == nullptr) {
+        continue;
+      }
+    }
     for (const auto& m : in.members) {
       const auto* c = type->column(m.path);
       if (c == nullptr || c->kind != ColumnKind::Member) {
-        out.push_back(what + ", member '" + m.path + "': the model reads it, " + in.collectionType +
+        out.push_back(what + ", member '" + m.path + "': the model reads it, " + type->name +
                       " has no such per-object member");
         continue;
       }
@@ -199,28 +428,45 @@ std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const 
       out.push_back(what + ": the target type '" + o.target->type + "' is not defined by '" + dm.name + "'");
       continue;
     }
+    const bool vector = !o.classes.empty() && o.target->perClass == ClassWriteBack::Vector;
     const auto* c = t->column(o.target->member);
-    if (c == nullptr || c->kind != ColumnKind::Member || c->width() != 1) {
+    if (vector) {
+      if (c == nullptr || c->kind != ColumnKind::VectorValue || c->width() != 1 || !isFloating(c->dtype)) {
+        out.push_back(what + ": per_class 'vector' writes the class values into a vector member of floats; '" +
+                      o.target->member + "' is not one of " + o.target->type);
+      }
+    } else if (c == nullptr || c->kind != ColumnKind::Member || c->width() != 1) {
       out.push_back(what + ": the target member '" + o.target->member + "' is not a scalar member of " + o.target->type);
+    }
+    if (!o.target->classMember.empty()) {
+      const auto* k = t->column(o.target->classMember);
+      if (k == nullptr || k->kind != ColumnKind::Member || k->width() != 1 || isFloating(k->dtype)) {
+        out.push_back(what + ": the class member '" + o.target->classMember + "' is not a scalar integer member of " +
+                      o.target->type);
+      }
     }
     if (!o.target->relation.empty()) {
       const auto* r = t->relation(o.target->relation);
-      const CardInput* in = nullptr;
-      for (const auto& i : card.inputs) {
-        if (i.name == o.input || (o.input.empty() && &i == &card.inputs.front())) {
-          in = &i;
+      const CardInput* in = o.input.empty() ? &card.inputs.front() : card.input(o.input);
+      std::string scoredType = in == nullptr ? std::string() : in->collectionType;
+      if (o.perConstituent && in != nullptr && in->constituents) {
+        scoredType = in->constituents->type;
+        if (scoredType.empty() && in->constituents->relation.size() != 0) {
+          const auto* st = dm.datatype(in->collectionType);
+          const auto* rel = st == nullptr ? nullptr : st->relation(in->constituents->relation);
+          scoredType = rel == nullptr ? std::string() : rel->type;
         }
       }
       if (r == nullptr || r->many) {
         out.push_back(what + ": '" + o.target->relation + "' is not a one-to-one relation of " + o.target->type);
-      } else if (in != nullptr && r->type != in->collectionType) {
+      } else if (!scoredType.empty() && r->type != scoredType) {
         bool viaInterface = false;
         if (const auto* iface = dm.interface(r->type)) {
-          viaInterface = std::find(iface->types.begin(), iface->types.end(), in->collectionType) != iface->types.end();
+          viaInterface = std::find(iface->types.begin(), iface->types.end(), scoredType) != iface->types.end();
         }
         if (!viaInterface) {
           out.push_back(what + ": relation '" + o.target->relation + "' of " + o.target->type + " points to " + r->type +
-                        ", but the scored objects are " + in->collectionType);
+                        ", but the " + (o.perConstituent ? "constituents" : "scored objects") + " are " + scoredType);
         }
       }
     }

@@ -1,6 +1,9 @@
 // The only translation unit that sees ONNX Runtime's API.
 #include "podml/onnx/Session.h"
 
+#include "Gather.h"
+#include "WriteBack.h"
+
 #include "podml/DataModelRegistry.h"
 #include "podml/Exceptions.h"
 #include "podml/GenericCollection.h"
@@ -89,109 +92,15 @@ DType podmlType(ONNXTensorElementDataType t) {
   throw InferenceError("cannot read an output of ONNX element type " + std::to_string(static_cast<int>(t)));
 }
 
-template <typename T>
-void storeAs(std::byte* out, std::size_t i, double v) {
-  reinterpret_cast<T*>(out)[i] = static_cast<T>(v);
-}
-
-void storeDouble(DType d, std::byte* out, std::size_t i, double v) {
-  switch (d) {
-  case DType::Float32:
-    return storeAs<float>(out, i, v);
-  case DType::Float64:
-    return storeAs<double>(out, i, v);
-  case DType::Int8:
-    return storeAs<int8_t>(out, i, v);
-  case DType::Int16:
-    return storeAs<int16_t>(out, i, v);
-  case DType::Int32:
-    return storeAs<int32_t>(out, i, v);
-  case DType::Int64:
-    return storeAs<int64_t>(out, i, v);
-  case DType::UInt8:
-    return storeAs<uint8_t>(out, i, v);
-  case DType::UInt16:
-    return storeAs<uint16_t>(out, i, v);
-  case DType::UInt32:
-    return storeAs<uint32_t>(out, i, v);
-  case DType::UInt64:
-    return storeAs<uint64_t>(out, i, v);
-  case DType::Bool:
-    return storeAs<bool>(out, i, v != 0.0);
-  case DType::ObjectID:
-    break;
-  }
-}
-
 // Per-thread scratch: run() is const and called from many threads, so nothing is shared.
 struct Scratch {
   std::vector<std::vector<std::byte>> gather;
   std::vector<const void*> lastData;
   std::vector<const CollectionBase*> colls; // the bound collections of the event being run
+  std::vector<detail::ConstituentLists> lists; // per constituent group
+  std::vector<char> built;                     // whether lists[g] is built for this event
 };
 thread_local Scratch t_scratch;
-
-// Copies rows [r0, r1) of one member column (`width` values per row) into its slot
-// (`offset`) of the row-major [n, rowWidth] tensor buffer, converting Src -> Dst directly.
-// Instantiated per (column dtype, tensor dtype) pair and chosen once at bind time, so
-// the hot loop has no per-element switch and no detour through double.
-using GatherFn = void (*)(const void* src, std::byte* dst, std::size_t r0, std::size_t r1, uint32_t width,
-                          uint32_t rowWidth, uint32_t offset);
-
-template <typename Dst, typename Src>
-void gatherMember(const void* src, std::byte* dst, std::size_t r0, std::size_t r1, uint32_t width, uint32_t rowWidth,
-                  uint32_t offset) {
-  const Src* s = static_cast<const Src*>(src);
-  Dst* d = reinterpret_cast<Dst*>(dst);
-  if (width == 1) {
-    for (std::size_t r = r0; r < r1; ++r) {
-      d[r * rowWidth + offset] = static_cast<Dst>(s[r]);
-    }
-    return;
-  }
-  for (std::size_t r = r0; r < r1; ++r) {
-    for (uint32_t k = 0; k < width; ++k) {
-      d[r * rowWidth + offset + k] = static_cast<Dst>(s[r * width + k]);
-    }
-  }
-}
-
-template <typename Dst>
-GatherFn gatherFrom(DType src) {
-  switch (src) {
-  case DType::Float32: return &gatherMember<Dst, float>;
-  case DType::Float64: return &gatherMember<Dst, double>;
-  case DType::Int8: return &gatherMember<Dst, int8_t>;
-  case DType::Int16: return &gatherMember<Dst, int16_t>;
-  case DType::Int32: return &gatherMember<Dst, int32_t>;
-  case DType::Int64: return &gatherMember<Dst, int64_t>;
-  case DType::UInt8: return &gatherMember<Dst, uint8_t>;
-  case DType::UInt16: return &gatherMember<Dst, uint16_t>;
-  case DType::UInt32: return &gatherMember<Dst, uint32_t>;
-  case DType::UInt64: return &gatherMember<Dst, uint64_t>;
-  case DType::Bool: return &gatherMember<Dst, bool>;
-  case DType::ObjectID: break;
-  }
-  throw InferenceError("cannot gather a column of dtype " + std::string(dtypeName(src)) + " into a tensor");
-}
-
-GatherFn gatherFunction(DType src, DType dst) {
-  switch (dst) {
-  case DType::Float32: return gatherFrom<float>(src);
-  case DType::Float64: return gatherFrom<double>(src);
-  case DType::Int8: return gatherFrom<int8_t>(src);
-  case DType::Int16: return gatherFrom<int16_t>(src);
-  case DType::Int32: return gatherFrom<int32_t>(src);
-  case DType::Int64: return gatherFrom<int64_t>(src);
-  case DType::UInt8: return gatherFrom<uint8_t>(src);
-  case DType::UInt16: return gatherFrom<uint16_t>(src);
-  case DType::UInt32: return gatherFrom<uint32_t>(src);
-  case DType::UInt64: return gatherFrom<uint64_t>(src);
-  case DType::Bool: return gatherFrom<bool>(src);
-  case DType::ObjectID: break;
-  }
-  throw InferenceError("cannot make a tensor of dtype " + std::string(dtypeName(dst)));
-}
 
 // Rows per gather block: the block's slice of the tensor (256 rows x 8 floats = 8 KiB)
 // stays in L1 while every member writes its slot, instead of one pass over the whole
@@ -203,17 +112,24 @@ struct BoundMember {
   uint32_t width;
   DType dtype;
   uint32_t offset{0};        // first slot of this member in a tensor row
-  GatherFn gather{nullptr};  // column dtype -> tensor dtype
+  detail::GatherFn gather{nullptr};          // objects: column dtype -> tensor dtype
+  detail::SlotGatherFn slotGather{nullptr};  // constituents
 };
 
 struct BoundInput {
-  std::string collection;
+  InputKind kind{InputKind::Objects};
+  std::string collection; // the scored objects' collection
   std::string type;
   std::vector<BoundMember> members;
-  uint32_t width{0};   // values per object
+  uint32_t width{0};   // values per object (per constituent for constituents inputs)
   DType dtype{DType::Float32};
   bool rank1{false};   // tensor [N] instead of [N, width]
   bool zeroCopy{false};
+  // structured inputs:
+  int group{-1};
+  ConstituentLayout layout{ConstituentLayout::FeaturesFirst};
+  double padValue{0};
+  std::size_t rank{2};
 };
 
 } // namespace
@@ -238,6 +154,8 @@ struct Session::Impl {
   std::vector<std::string> inputNames, outputNames;
   std::vector<const char*> inputPtrs, outputPtrs;
   std::vector<BoundInput> bound;
+  std::vector<detail::ConstituentGroup> groups;
+  std::vector<int> rowsInput; // per card output: index of the bound input its rows belong to
   bool preallocOutputs{false};
   std::vector<std::vector<int64_t>> outputTail; // per output: {0, fixed dims...}
 
@@ -295,27 +213,17 @@ struct Session::Impl {
                        (problems.size() == 1 ? " mismatch):" : " mismatches):") + formatMismatches(problems));
     }
     for (const auto& in : card.inputs) {
-      BoundInput b;
-      const auto over = options.inputCollections.find(in.name);
-      b.collection = over != options.inputCollections.end() ? over->second : in.collection;
-      b.type = in.collectionType;
-      b.dtype = in.dtype;
-      const auto* type = dm.datatype(in.collectionType);
-      for (const auto& m : in.members) {
-        const int k = type->columnIndex(m.path);
-        const uint32_t w = type->columns[static_cast<std::size_t>(k)].width();
-        b.members.push_back({static_cast<std::size_t>(k), w, m.dtype, b.width, gatherFunction(m.dtype, in.dtype)});
-        b.width += w;
-      }
-      const auto g = std::find_if(info.inputs.begin(), info.inputs.end(), [&](const TensorInfo& t) { return t.name == in.name; });
-      b.rank1 = g->hasShape && g->shape.size() == 1;
-      b.zeroCopy = b.members.size() == 1 && b.members.front().dtype == b.dtype;
-      if (b.collection.empty()) {
-        throw ModelError("cannot bind input '" + in.name + "' of model '" + path +
-                         "': the card names no collection and none was given");
-      }
-      bound.push_back(std::move(b));
+      bound.push_back(bindInput(in, dm));
       inputNames.push_back(in.name);
+    }
+    for (const auto& o : card.outputs) {
+      int idx = 0;
+      for (std::size_t i = 0; i < card.inputs.size(); ++i) {
+        if (card.inputs[i].name == o.input) {
+          idx = static_cast<int>(i);
+        }
+      }
+      rowsInput.push_back(idx);
     }
     for (const auto& n : inputNames) {
       inputPtrs.push_back(n.c_str());
@@ -344,6 +252,73 @@ struct Session::Impl {
     }
   }
 
+  std::string collectionOf(const CardInput& in) const {
+    const auto over = options.inputCollections.find(in.name);
+    const std::string name = over != options.inputCollections.end() ? over->second : in.collection;
+    if (name.empty()) {
+      throw ModelError("cannot bind input '" + in.name + "' of model '" + path +
+                       "': the card names no collection and none was given");
+    }
+    return name;
+  }
+
+  BoundInput bindInput(const CardInput& in, const DataModelDefinition& dm) {
+    BoundInput b;
+    b.kind = in.kind;
+    b.dtype = in.dtype;
+    const auto g = std::find_if(info.inputs.begin(), info.inputs.end(), [&](const TensorInfo& t) { return t.name == in.name; });
+    b.rank = g->hasShape ? g->shape.size() : in.shape.size();
+    if (in.kind == InputKind::Mask || in.kind == InputKind::SegmentIds || in.kind == InputKind::Offsets) {
+      // The described input comes first in the card's checks, not necessarily in order.
+      const CardInput* of = card.input(in.of);
+      b.collection = collectionOf(*of);
+      b.type = of->collectionType;
+      b.layout = of->constituents->layout;
+      b.group = groupOf(*of, dm);
+      return b;
+    }
+    b.collection = collectionOf(in);
+    b.type = in.collectionType;
+    const DatatypeDef* type = dm.datatype(in.collectionType);
+    if (in.constituents) {
+      b.layout = in.constituents->layout;
+      b.padValue = in.constituents->padValue;
+      b.group = groupOf(in, dm);
+      type = dm.datatype(groups[static_cast<std::size_t>(b.group)].type);
+    }
+    for (const auto& m : in.members) {
+      const int k = type->columnIndex(m.path);
+      const uint32_t w = type->columns[static_cast<std::size_t>(k)].width();
+      BoundMember bm{static_cast<std::size_t>(k), w, m.dtype, b.width};
+      if (in.constituents) {
+        bm.slotGather = detail::slotGatherFunction(m.dtype, in.dtype);
+      } else {
+        bm.gather = detail::gatherFunction(m.dtype, in.dtype);
+      }
+      b.members.push_back(bm);
+      b.width += w;
+    }
+    b.rank1 = in.kind == InputKind::Objects && b.rank == 1;
+    b.zeroCopy = in.kind == InputKind::Objects && b.members.size() == 1 && b.members.front().dtype == b.dtype;
+    return b;
+  }
+
+  // Inputs reading the same constituents the same way share one list per event.
+  int groupOf(const CardInput& in, const DataModelDefinition& dm) {
+    const auto& c = *in.constituents;
+    detail::ConstituentGroup g = detail::resolveGroup(in, collectionOf(in), dm, c.linkCollection);
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      const auto& h = groups[i];
+      if (h.collection == g.collection && h.viaLink == g.viaLink && h.relationIndex == g.relationIndex &&
+          h.linkCollection == g.linkCollection && h.maxCount == g.maxCount && h.sortColumn == g.sortColumn &&
+          h.descending == g.descending) {
+        return static_cast<int>(i);
+      }
+    }
+    groups.push_back(std::move(g));
+    return static_cast<int>(groups.size() - 1);
+  }
+
   std::vector<Tensor> collect(std::vector<Ort::Value>& outs) const {
     std::vector<Tensor> result;
     for (auto& v : outs) {
@@ -360,6 +335,120 @@ struct Session::Impl {
     return result;
   }
 
+  void* objectsTensor(const BoundInput& b, std::size_t i, const CollectionBase& coll, int64_t n, Scratch& scratch) const {
+    const auto cols = coll.columns();
+    if (b.zeroCopy) {
+      // The column is the tensor: ONNX Runtime reads the collection's memory directly.
+      return const_cast<void*>(cols[b.members.front().column].rawData());
+    }
+    const std::size_t bytes = static_cast<std::size_t>(n) * b.width * dtypeSize(b.dtype);
+    auto& buf = scratch.gather[i];
+    if (buf.size() < bytes) {
+      buf.resize(bytes); // grows only: later events reuse the thread's buffer as is
+    }
+    const auto rows = static_cast<std::size_t>(n);
+    for (std::size_t r0 = 0; r0 < rows; r0 += kGatherBlock) {
+      const std::size_t r1 = std::min(rows, r0 + kGatherBlock);
+      for (const auto& m : b.members) {
+        m.gather(cols[m.column].rawData(), buf.data(), r0, r1, m.width, b.width, m.offset);
+      }
+    }
+    return buf.data();
+  }
+
+  const detail::ConstituentLists& listsOf(const BoundInput& b, const CollectionBase& scored, const Frame& event,
+                                          Scratch& scratch) const {
+    const auto g = static_cast<std::size_t>(b.group);
+    if (!scratch.built[g]) {
+      detail::buildLists(groups[g], scored, event, scratch.lists[g]);
+      scratch.built[g] = 1;
+    }
+    return scratch.lists[g];
+  }
+
+  // Constituents (padded or ragged), their mask, segment ids or offsets.
+  void* structuredTensor(const BoundInput& b, std::size_t i, const detail::ConstituentLists& lists, Scratch& scratch,
+                         std::array<int64_t, 3>& shape, std::size_t& elements) const {
+    const auto n = static_cast<int64_t>(lists.objects());
+    const int64_t p = lists.slots;
+    const auto m = static_cast<int64_t>(lists.refs.size());
+    const auto f = static_cast<int64_t>(b.width);
+    switch (b.kind) {
+    case InputKind::Constituents:
+      if (b.layout == ConstituentLayout::FeaturesFirst) {
+        shape = {n, f, p};
+      } else if (b.layout == ConstituentLayout::ConstituentsFirst) {
+        shape = {n, p, f};
+      } else {
+        shape = {m, f, 0};
+      }
+      break;
+    case InputKind::Mask:
+      shape = b.rank == 2 ? std::array<int64_t, 3>{n, p, 0}
+                          : b.layout == ConstituentLayout::FeaturesFirst ? std::array<int64_t, 3>{n, 1, p}
+                                                                         : std::array<int64_t, 3>{n, p, 1};
+      break;
+    case InputKind::SegmentIds:
+      shape = {m, 0, 0};
+      break;
+    default:
+      shape = {n + 1, 0, 0};
+      break;
+    }
+    elements = 1;
+    for (std::size_t d = 0; d < b.rank; ++d) {
+      elements *= static_cast<std::size_t>(shape[d]);
+    }
+    auto& buf = scratch.gather[i];
+    const std::size_t bytes = elements * dtypeSize(b.dtype);
+    if (buf.size() < std::max<std::size_t>(bytes, 1)) {
+      buf.resize(std::max<std::size_t>(bytes, 1));
+    }
+    std::byte* d = buf.data();
+    switch (b.kind) {
+    case InputKind::Constituents: {
+      detail::SlotLayout layout;
+      if (b.layout == ConstituentLayout::FeaturesFirst) {
+        layout = {static_cast<std::size_t>(f * p), 1, static_cast<std::size_t>(p), false};
+      } else if (b.layout == ConstituentLayout::ConstituentsFirst) {
+        layout = {static_cast<std::size_t>(p * f), static_cast<std::size_t>(f), 1, false};
+      } else {
+        layout = {0, static_cast<std::size_t>(f), 1, true};
+      }
+      if (b.layout != ConstituentLayout::Ragged) {
+        detail::fillValue(b.dtype, d, elements, b.padValue);
+      }
+      for (const auto& mem : b.members) {
+        mem.slotGather(lists, mem.column, mem.width, mem.offset, layout, d);
+      }
+      break;
+    }
+    case InputKind::Mask:
+      // [N, 1, P], [N, P, 1] and [N, P] share one memory order: object, then slot.
+      detail::fillValue(b.dtype, d, elements, 0.0);
+      for (int64_t o = 0; o < n; ++o) {
+        const auto count = static_cast<int64_t>(lists.begin[static_cast<std::size_t>(o) + 1] - lists.begin[static_cast<std::size_t>(o)]);
+        for (int64_t s = 0; s < count; ++s) {
+          detail::storeValue(b.dtype, d, static_cast<std::size_t>(o * p + s), 1.0);
+        }
+      }
+      break;
+    case InputKind::SegmentIds:
+      for (int64_t o = 0; o < n; ++o) {
+        for (uint32_t k = lists.begin[static_cast<std::size_t>(o)]; k < lists.begin[static_cast<std::size_t>(o) + 1]; ++k) {
+          detail::storeValue(b.dtype, d, k, static_cast<double>(o));
+        }
+      }
+      break;
+    default:
+      for (int64_t o = 0; o <= n; ++o) {
+        detail::storeValue(b.dtype, d, static_cast<std::size_t>(o), lists.begin[static_cast<std::size_t>(o)]);
+      }
+      break;
+    }
+    return d;
+  }
+
   EventResult run(const Frame& event) const {
     if (dataModel == nullptr) {
       throw InferenceError("cannot run model '" + path + "' on an event: the session was created without a data model");
@@ -367,6 +456,8 @@ struct Session::Impl {
     auto& scratch = t_scratch;
     scratch.gather.resize(bound.size());
     scratch.lastData.assign(bound.size(), nullptr);
+    scratch.lists.resize(groups.size());
+    scratch.built.assign(groups.size(), 0);
     std::vector<Ort::Value> values;
     values.reserve(bound.size());
     // Every input shares the object axis: all collections hold the same number of
@@ -412,32 +503,20 @@ struct Session::Impl {
     }
     for (std::size_t i = 0; i < bound.size() && objects > 0; ++i) {
       const auto& b = bound[i];
-      const CollectionBase* coll = colls[i];
-      const auto n = objects;
-      const auto cols = coll->columns();
-      const std::array<int64_t, 2> shapeData{n, static_cast<int64_t>(b.width)};
-      const std::span<const int64_t> shape(shapeData.data(), b.rank1 ? 1 : 2);
       void* data = nullptr;
-      std::size_t bytes = static_cast<std::size_t>(n) * b.width * dtypeSize(b.dtype);
-      if (b.zeroCopy) {
-        // The column is the tensor: ONNX Runtime reads the collection's memory directly.
-        data = const_cast<void*>(cols[b.members.front().column].rawData());
+      std::array<int64_t, 3> shape{};
+      std::size_t elements = 0;
+      if (b.kind == InputKind::Objects) {
+        data = objectsTensor(b, i, *colls[i], objects, scratch);
+        shape = {objects, static_cast<int64_t>(b.width), 0};
+        elements = static_cast<std::size_t>(objects) * b.width;
       } else {
-        auto& buf = scratch.gather[i];
-        if (buf.size() < bytes) {
-          buf.resize(bytes); // grows only: later events reuse the thread's buffer as is
-        }
-        const auto rows = static_cast<std::size_t>(n);
-        for (std::size_t r0 = 0; r0 < rows; r0 += kGatherBlock) {
-          const std::size_t r1 = std::min(rows, r0 + kGatherBlock);
-          for (const auto& m : b.members) {
-            m.gather(cols[m.column].rawData(), buf.data(), r0, r1, m.width, b.width, m.offset);
-          }
-        }
-        data = buf.data();
+        const auto& lists = listsOf(b, *colls[i], event, scratch);
+        data = structuredTensor(b, i, lists, scratch, shape, elements);
       }
       scratch.lastData[i] = data;
-      values.push_back(Ort::Value::CreateTensor(memInfo, data, bytes, shape.data(), shape.size(), ortType(b.dtype)));
+      values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
+                                                b.rank1 ? 1 : b.rank, ortType(b.dtype)));
     }
     if (objects <= 0) {
       // Nothing to score: no call into ONNX Runtime.
@@ -547,8 +626,26 @@ std::string outputCollectionName(const CardOutput& output, const SessionOptions&
   return output.target && !output.target->collection.empty() ? output.target->collection : output.name;
 }
 
+std::vector<std::string> outputCollectionNames(const CardOutput& output, const SessionOptions& options) {
+  const std::string base = outputCollectionName(output, options);
+  if (output.classes.empty() || (output.target && output.target->perClass == ClassWriteBack::Vector)) {
+    return {base};
+  }
+  std::vector<std::string> names;
+  const bool renamed = options.outputCollections.count(output.name) != 0;
+  for (const auto& c : output.classes) {
+    // A renamed output renames every class: the override is the prefix.
+    names.push_back(!c.collection.empty() && !renamed ? c.collection : base + "_" + c.name);
+  }
+  return names;
+}
+
 std::string Session::outputCollection(const CardOutput& output) const {
   return outputCollectionName(output, m_impl->options);
+}
+
+std::vector<std::string> Session::outputCollections(const CardOutput& output) const {
+  return outputCollectionNames(output, m_impl->options);
 }
 
 std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::runAndWriteBack(const Frame& event,
@@ -561,82 +658,24 @@ std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::ru
     }
     *skipped = result.skipped;
   }
-  std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> out;
-  for (const auto& o : im.card.outputs) {
+  detail::NamedCollections out;
+  for (std::size_t k = 0; k < im.card.outputs.size(); ++k) {
+    const auto& o = im.card.outputs[k];
     if (!o.target) {
       continue;
     }
     const auto idx = static_cast<std::size_t>(
         std::find(result.names.begin(), result.names.end(), o.name) - result.names.begin());
     const Tensor& t = result.tensors.at(idx);
-    // Which input's objects the rows belong to: the named one, else the first.
-    std::size_t inIdx = 0;
-    for (std::size_t i = 0; i < im.card.inputs.size(); ++i) {
-      if (im.card.inputs[i].name == o.input) {
-        inIdx = i;
-      }
+    const auto& b = im.bound[static_cast<std::size_t>(im.rowsInput[k])];
+    detail::OutputRows rows;
+    rows.scored = event.get(b.collection);
+    if (o.perConstituent && b.group >= 0 && result.skipped.empty()) {
+      // The lists this thread built for the run just made.
+      rows.constituents = &t_scratch.lists[static_cast<std::size_t>(b.group)];
+      rows.padded = b.layout != ConstituentLayout::Ragged;
     }
-    const CollectionBase* scored = event.get(im.bound[inIdx].collection);
-    const std::size_t n = t.shape.empty() ? 0 : static_cast<std::size_t>(t.shape.front());
-    if (n != 0 && t.size() != n) {
-      throw InferenceError("cannot write output '" + o.name + "' of model '" + im.path + "': it has " +
-                           std::to_string(t.size() / n) + " values per object, the target member holds one");
-    }
-    if (scored != nullptr && n != scored->size() && result.skipped.empty()) {
-      throw InferenceError("cannot write output '" + o.name + "' of model '" + im.path + "': " + std::to_string(n) +
-                           " rows for " + std::to_string(scored->size()) + " scored objects");
-    }
-    const auto* type = im.dataModel->datatype(o.target->type);
-    std::unique_ptr<CollectionBase> coll = DataModelRegistry::instance().createCollection(o.target->type);
-    if (!coll || coll->definition().hash != type->hash) {
-      // Not compiled in (or another layout): a generic collection from the definition.
-      coll = std::make_unique<GenericCollection>(
-          std::shared_ptr<const DataModelDefinition>(std::shared_ptr<void>{}, im.dataModel), *type);
-    }
-    coll->setObjectCount(n);
-    auto cols = coll->columns();
-    const int k = type->columnIndex(o.target->member);
-    Column& target = cols[static_cast<std::size_t>(k)];
-    for (std::size_t i = 0; i < n; ++i) {
-      double v = 0;
-      switch (t.dtype) {
-      case DType::Float32:
-        v = t.as<float>()[i];
-        break;
-      case DType::Float64:
-        v = t.as<double>()[i];
-        break;
-      case DType::Int64:
-        v = static_cast<double>(t.as<int64_t>()[i]);
-        break;
-      case DType::Int32:
-        v = t.as<int32_t>()[i];
-        break;
-      default:
-        throw InferenceError("cannot write output '" + o.name + "': element type " + std::string(dtypeName(t.dtype)) +
-                             " is not supported for write-back");
-      }
-      storeDouble(target.dtype(), static_cast<std::byte*>(target.rawData()), i, v);
-    }
-    if (const int a = type->columnIndex("algorithmType"); a >= 0 && type->columns[static_cast<std::size_t>(a)].dtype == DType::Int32) {
-      auto* alg = cols[static_cast<std::size_t>(a)].data<int32_t>();
-      std::fill(alg, alg + n, im.options.algorithmType);
-    }
-    if (!o.target->relation.empty() && scored != nullptr && n > 0) {
-      std::size_t relIndex = 0;
-      for (std::size_t r = 0; r < type->relations.size(); ++r) {
-        if (type->relations[r].name == o.target->relation) {
-          relIndex = r;
-        }
-      }
-      std::vector<ObjectID> ids(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        ids[i] = {static_cast<int32_t>(i), scored->getID()};
-      }
-      coll->setRelationIDs(relIndex, std::move(ids));
-      coll->resolveRelations([&event](uint32_t id) { return event.getByID(id); });
-    }
-    out.emplace_back(outputCollection(o), std::move(coll));
+    detail::writeBack(o, outputCollections(o), t, rows, *im.dataModel, event, im.options.algorithmType, im.path, out);
   }
   return out;
 }
@@ -646,3 +685,4 @@ const void* Session::lastInputData(std::size_t input) {
 }
 
 } // namespace podml::onnx
+

@@ -430,8 +430,9 @@ void registerOnnx(py::module_& m) {
             return names;
           },
           py::arg("frame"),
-          "Runs on ``frame`` and puts one new collection per output with a target into it (one object\n"
-          "per scored object, its relation pointing at it); returns their names. Write the frame with a\n"
+          "Runs on ``frame`` and puts the new collections of each output with a target into it (one\n"
+          "object per scored object or constituent, its relation pointing at it; one collection per\n"
+          "class for per-class outputs); returns their names. Write the frame with a\n"
           "Writer to keep them.")
       .def("__repr__", [](const SessionBox& s) { return "Session('" + s.path + "')"; });
 }

@@ -242,7 +242,7 @@ check_stdout "train -v lists the feature names before training" 0 "^features: mo
   "$PODML" train -v "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/v.onnx"
 check_stdout "train -v shows the dataset counts" 0 "^training: [0-9]+ objects \([0-9]+ signal\); validation: [0-9]+ objects" \
   "$PODML" -v train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/v.onnx"
-check_stdout "infer -v names each input's collection" 0 "^input 'features' <- collection 'ReconstructedParticles' \(edm4hep::ReconstructedParticle\)" \
+check_stdout "infer -v names each input's collection" 0 "^input 'features' <- collection 'ReconstructedParticles': members of edm4hep::ReconstructedParticle" \
   "$PODML" infer -v "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/v.h5"
 check_stdout "infer -v shows ONNX Runtime's threads" 0 "ONNX Runtime: 1 intra-op thread" \
   "$PODML" -v infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/v.h5"

@@ -22,7 +22,7 @@ check "unwritable output is an error" 1 "podml: error: cannot create '$WORK/no/s
 check "writes events with a summary" 0 "wrote 20 toy events \(seed 3, first event 0\) to $WORK/a.h5: [0-9]+ MC particles, [0-9]+ reconstructed particles, [0-9]+ of them prompt leptons" \
   "$PODML" toy -n 20 -o "$WORK/a.h5" --seed 3 --compression deflate
 check "quiet prints nothing" 0 "^$" "$PODML" toy -n 20 -o "$WORK/b.h5" --seed 3 --compression deflate -q
-check "the file has the documented collections" 0 "category 'events': 20 entries, 5 collections" "$PODML" inspect "$WORK/a.h5"
+check "the file has the documented collections" 0 "category 'events': 20 entries, 7 collections" "$PODML" inspect "$WORK/a.h5"
 check "the label's link collection" 0 "RecoMCParticleLinks: edm4hep::RecoMCParticleLink" "$PODML" inspect "$WORK/a.h5"
 # A column's raw values (h5dump -b), to compare files byte for byte.
 column() { h5dump -d "$2" -b LE -o "$3" "$1" >/dev/null; }

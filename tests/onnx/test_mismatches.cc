@@ -306,7 +306,7 @@ TEST(CardVsGraph, DuplicateNamesAndOutputsThatCannotBeWrittenBack) {
   const auto raw = tmp("wide.onnx");
   testmodels::writeLinearSigmoidShaped(raw, {0.5f, -0.25f}, 0.1f, {"N", "2"}, {"N", "3"});
   const auto w = podml::onnx::checkCardAgainstGraph(wide, podml::onnx::readModelInfo(raw));
-  EXPECT_NE(std::find(w.begin(), w.end(), "output 'score': its target member holds one value per object, the graph gives 3"),
+  EXPECT_NE(std::find(w.begin(), w.end(), "output 'score': its target member holds one value per object, the graph gives 3; name the columns in 'classes'"),
             w.end());
 }
 
@@ -326,7 +326,7 @@ TEST(CardVsGraph, InputRankAboveTwo) {
   auto card = hitCard();
   card.inputs[0].shape = {std::string("N"), int64_t{2}, int64_t{3}};
   expectMismatches(raw, card,
-                   {"input 'features': the graph expects rank 3; podml binds members to rank 1 ([N]) or 2 ([N, members])"},
+                   {"input 'features': the graph expects rank 3; podml binds members to rank 1 ([N]) or 2 ([N, members]); constituents of the objects need a constituents input (card version 2)"},
                    {});
 }
 
@@ -505,11 +505,11 @@ TEST(CardJson, Malformed) {
 }
 
 TEST(CardJson, UnknownVersion) {
-  EXPECT_EQ(cardError(editedCard(R"("podml_card":1)", R"("podml_card":2)")),
-            "cannot read model card: card version 2 is not supported (this podml reads versions 1 to 1) (m.onnx: card)");
+  EXPECT_EQ(cardError(editedCard(R"("podml_card":1)", R"("podml_card":3)")),
+            "cannot read model card: card version 3 is not supported (this podml reads versions 1 to 2) (m.onnx: card)");
   EXPECT_EQ(cardError(editedCard(R"("podml_card":1)", R"("podml_card":0)")),
-            "cannot read model card: card version 0 is not supported (this podml reads versions 1 to 1) (m.onnx: card)");
-  expectSessionRefusesCard(editedCard(R"("podml_card":1)", R"("podml_card":2)"), "card version 2 is not supported");
+            "cannot read model card: card version 0 is not supported (this podml reads versions 1 to 2) (m.onnx: card)");
+  expectSessionRefusesCard(editedCard(R"("podml_card":1)", R"("podml_card":3)"), "card version 3 is not supported");
 }
 
 TEST(CardJson, MissingRequiredField) {

@@ -1,5 +1,6 @@
 #include "podml/toy/ToyDataset.h"
 
+#include "ToyJets.h"
 #include "ToyPhysics.h"
 
 #include "edm4hep/EventHeaderCollection.h"
@@ -18,7 +19,7 @@ namespace podml::toy {
 namespace {
 
 // Bumped when the physics changes, so a file says which toy made it.
-constexpr int kToyVersion = 1;
+constexpr int kToyVersion = 2;
 
 edm4hep::Vector3d toEdm(const detail::V3& v) { return {v.x, v.y, v.z}; }
 edm4hep::Vector3f toEdmF(const detail::V3& v) {
@@ -26,6 +27,39 @@ edm4hep::Vector3f toEdmF(const detail::V3& v) {
 }
 
 float square(double x) { return static_cast<float>(x * x); }
+
+// Jets of the reconstructed particles as stored (float momenta, pion-mass energies),
+// so that a jet is exactly the sum its constituents in the file give.
+void addJets(const edm4hep::ReconstructedParticleCollection& particles, const detail::TruthEvent& truth,
+             const std::vector<edm4hep::MutableMCParticle>& mcs, edm4hep::ReconstructedParticleCollection& jets,
+             edm4hep::RecoMCParticleLinkCollection& flavourLinks) {
+  std::vector<detail::FourMomentum> inputs;
+  inputs.reserve(particles.size());
+  for (const auto p : particles) {
+    const auto m = p.getMomentum();
+    inputs.push_back({m.x, m.y, m.z, p.getEnergy()});
+  }
+  for (const auto& c : detail::clusterJets(inputs)) {
+    auto jet = jets.create();
+    jet.setPDG(0);
+    jet.setEnergy(static_cast<float>(c.p.e));
+    jet.setMomentum({static_cast<float>(c.p.px), static_cast<float>(c.p.py), static_cast<float>(c.p.pz)});
+    jet.setMass(static_cast<float>(c.mass));
+    float charge = 0.f;
+    for (const int k : c.constituents) {
+      const auto constituent = particles[static_cast<std::size_t>(k)];
+      charge += constituent.getCharge();
+      jet.addToParticles(constituent);
+    }
+    jet.setCharge(charge);
+    if (const int hadron = detail::flavourHadron(c.p, truth); hadron >= 0) {
+      auto link = flavourLinks.create();
+      link.setFrom(jet);
+      link.setTo(mcs[static_cast<std::size_t>(hadron)]);
+      link.setWeight(1.f);
+    }
+  }
+}
 
 } // namespace
 
@@ -120,12 +154,18 @@ Frame makeToyEvent(uint64_t seed, uint64_t index) {
     link.setWeight(1.f);
   }
 
+  edm4hep::ReconstructedParticleCollection jets;
+  edm4hep::RecoMCParticleLinkCollection flavourLinks;
+  addJets(particles, truth, handles, jets, flavourLinks);
+
   Frame frame;
   frame.put(std::move(headers), kEventHeader);
   frame.put(std::move(mcs), kMCParticles);
   frame.put(std::move(tracks), kTracks);
   frame.put(std::move(particles), kReconstructedParticles);
   frame.put(std::move(links), kRecoMCParticleLinks);
+  frame.put(std::move(jets), kJets);
+  frame.put(std::move(flavourLinks), kJetMCFlavourLinks);
   return frame;
 }
 
@@ -146,6 +186,12 @@ ToySummary writeToyDataset(const std::string& path, const ToyOptions& options, c
     for (const auto link : links) {
       summary.promptLeptons += isPromptLeptonPDG(link.getTo().getPDG()) ? 1 : 0;
     }
+    summary.jets += event.get<edm4hep::ReconstructedParticleCollection>(kJets).size();
+    for (const auto link : event.get<edm4hep::RecoMCParticleLinkCollection>(kJetMCFlavourLinks)) {
+      const JetFlavour flavour = jetFlavour(link.getTo().getPDG());
+      summary.bJets += flavour == JetFlavour::Bottom ? 1 : 0;
+      summary.cJets += flavour == JetFlavour::Charm ? 1 : 0;
+    }
     writer.writeFrame(event, "events");
     ++summary.events;
     if (progress) {
@@ -161,6 +207,9 @@ ToySummary writeToyDataset(const std::string& path, const ToyOptions& options, c
   meta.putParameter("toy.firstEvent", std::to_string(options.firstEvent));
   meta.putParameter("toy.events", std::to_string(options.events));
   meta.putParameter("toy.label", std::string("RecoMCParticleLinks: linked MCParticle PDG in {11,-11,13,-13}"));
+  meta.putParameter("toy.jets", std::string("Jets: ") + detail::jetDescription() + ", of ReconstructedParticles");
+  meta.putParameter("toy.jetLabel", std::string("JetMCFlavourLinks: the b (else c) hadron with pT > 5 GeV closest to "
+                                                "the jet axis within DeltaR < 0.3; light jets have no link"));
   writer.writeFrame(meta, "metadata");
   writer.finish();
   return summary;

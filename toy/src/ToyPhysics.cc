@@ -131,6 +131,8 @@ constexpr double kTauMass = 1.77686;
 constexpr double kKaonMass = 0.493677;
 constexpr double kProtonMass = 0.93827208816;
 constexpr double kK0Mass = 0.497611;
+constexpr double kPi0Mass = 0.1349768;
+constexpr double kBottomMass = 4.78, kCharmMass = 1.67; // pole masses of the partons
 constexpr double kWMass = 80.377, kWWidth = 2.085;
 constexpr double kZMass = 91.1876, kZWidth = 2.4952;
 constexpr double kBeamEnergy = 6800.0;
@@ -140,6 +142,25 @@ constexpr double kTauCTau = 0.08703;
 constexpr double kPionCTau = 7804.5;
 constexpr double kKaonCTau = 3711.0;
 constexpr double kK0SCTau = 26.844;
+
+// Weakly decaying hadrons; `pdg` and `charge` for the hadron of a quark (not antiquark).
+struct HadronSpecies {
+  int32_t pdg;
+  float charge;
+  double mass, ctau;
+};
+// For a b quark: B0bar, B-, Bs0bar, Lambda_b0.
+constexpr std::array<HadronSpecies, 4> kBHadrons{{{-511, 0.f, 5.27966, 0.4557},
+                                                  {-521, -1.f, 5.27934, 0.4911},
+                                                  {-531, 0.f, 5.36688, 0.4527},
+                                                  {5122, 0.f, 5.6196, 0.4404}}};
+enum BHadron { kB0, kBMinus, kBs, kLambdaB };
+// For a c quark: D0, D+, Ds+, Lambda_c+.
+constexpr std::array<HadronSpecies, 4> kCHadrons{{{421, 0.f, 1.86484, 0.1229},
+                                                  {411, 1.f, 1.86966, 0.3118},
+                                                  {431, 1.f, 1.96835, 0.1512},
+                                                  {4122, 1.f, 2.28646, 0.0607}}};
+enum CHadron { kD0, kDPlus, kDs, kLambdaC };
 
 // The tracker: a cylinder, pixel and strip layers (barrel-equivalent radii).
 constexpr double kTrackerRadius = 1000.0;
@@ -158,15 +179,20 @@ constexpr double kProtonInteractionLength = 10000.0;
 constexpr int kSoftMin = 5, kSoftMax = 20;    // underlying-event charged hadrons
 constexpr double kSoftMeanPt = 1.7;           // their pT is 0.1 GeV + exponential
 constexpr double kSoftEtaMax = 2.8;
-constexpr double kMeanJets = 2.5;             // jets per event (Poisson)
-constexpr double kJetPtMin = 25.0;            // jet pT: power law from here ...
+constexpr double kMeanJets = 4.0;             // jets per event (Poisson)
+constexpr double kPartonPtMin = 25.0;         // jet pT: power law from here ...
 constexpr double kJetPtIndex = 2.0;           // ... dN/dpT ~ pT^-(index+1)
 constexpr double kJetPtMax = 800.0;
 constexpr double kBJetFraction = 0.2;
+constexpr double kCJetFraction = 0.15;
+constexpr double kBToCharm = 0.7; // B decays through a D hadron (its own displaced vertex)
 constexpr double kMeanK0S = 0.6;
 // Charged jet fragments share their momentum as a Dirichlet(alpha) draw: the smaller
 // alpha, the more often one fragment carries most of it (a hard, lepton-like hadron).
 constexpr double kFragmentationAlpha = 0.4;
+// Soft fragments on top: Poisson(kSoftFragments * ln(pT/10 GeV)) per jet, pT 0.4 GeV + exponential.
+constexpr double kSoftFragments = 2.0;
+constexpr double kSoftFragmentMeanPt = 0.8;
 
 struct P4 {
   V3 p;
@@ -448,35 +474,46 @@ private:
 
   // A jet: a parton (status 3, documentation) and its fragments. Charged
   // fragments share ~60% of the jet momentum (Dirichlet, so one usually leads);
-  // the neutral ones are not recorded. A b jet leads with a B hadron instead.
+  // the neutral ones are not recorded. A b (c) jet leads with a B (charm) hadron,
+  // which takes a share z of the jet momentum, neutral decay products included.
   void addJet() {
     double pt;
     do {
-      pt = kJetPtMin * std::pow(1.0 - m_rng.uniform(), -1.0 / kJetPtIndex);
+      pt = kPartonPtMin * std::pow(1.0 - m_rng.uniform(), -1.0 / kJetPtIndex);
     } while (pt > kJetPtMax);
     const double eta = m_rng.uniform(-2.5, 2.5);
     const double phi = m_rng.uniform(0, 2 * kPi);
     const V3 pJet = fromPtEtaPhi(pt, eta, phi);
     const double pAbs = pJet.norm();
     const V3 axis = pJet * (1.0 / pAbs);
-    const bool isB = m_rng.chance(kBJetFraction);
+    const double f = m_rng.uniform();
+    const int heavyQuark = f < kBJetFraction ? 5 : f < kBJetFraction + kCJetFraction ? 4 : 0;
     const int quarkSign = m_rng.chance(0.5) ? 1 : -1;
     int32_t partonPdg = 21;
-    if (isB) {
-      partonPdg = 5 * quarkSign;
+    if (heavyQuark != 0) {
+      partonPdg = heavyQuark * quarkSign;
     } else if (m_rng.chance(0.4)) {
       partonPdg = static_cast<int32_t>(m_rng.integer(1, 3)) * quarkSign;
     }
-    const int parton = add(partonPdg, 3, 0.f, isB ? 4.78 : 0.0, m_pv, pJet, 0.f, {m_beam1, m_beam2});
+    const double partonMass = heavyQuark == 5 ? kBottomMass : heavyQuark == 4 ? kCharmMass : 0.0;
+    const int parton = add(partonPdg, 3, 0.f, partonMass, m_pv, pJet, 0.f, {m_beam1, m_beam2});
 
     const double chargedFraction = std::clamp(0.6 + 0.12 * m_rng.normal(), 0.25, 0.9);
     int nCharged = 1 + m_rng.poisson(1.0 + 2.0 * std::log(pt / 10.0));
     double lightShare = chargedFraction;
-    if (isB) {
+    if (heavyQuark == 5) {
       const double zB = std::clamp(1.0 - m_rng.exponential(0.25), 0.35, 0.95);
       lightShare = chargedFraction * (1.0 - zB);
       nCharged = std::max(0, nCharged - 2);
       addBHadron(parton, axis * (zB * pAbs) + kick(axis, 0.6), quarkSign);
+    } else if (heavyQuark == 4) {
+      // Charm fragments softer than bottom.
+      const double zC = std::clamp(1.0 - m_rng.exponential(0.35), 0.25, 0.9);
+      lightShare = chargedFraction * (1.0 - zC);
+      nCharged = std::max(0, nCharged - 1);
+      const double u = m_rng.uniform();
+      const CHadron species = u < 0.55 ? kD0 : u < 0.80 ? kDPlus : u < 0.90 ? kDs : kLambdaC;
+      addCHadron(parton, axis * (zC * pAbs) + kick(axis, 0.5), quarkSign, species, m_pv, 0.f);
     }
     std::vector<double> shares(static_cast<std::size_t>(nCharged));
     double sum = 0;
@@ -488,6 +525,13 @@ private:
       const double pLong = s / sum * lightShare * pAbs;
       addHadron(axis * pLong + kick(axis, 0.45), m_pv, 0.f, {parton});
     }
+    // Jets need their many soft tracks for jet tagging; added apart from the shared
+    // momentum so that the hard, lepton-like leading hadron keeps its spectrum.
+    const int nSoftFragments = m_rng.poisson(kSoftFragments * std::log(pt / 10.0));
+    for (int k = 0; k < nSoftFragments; ++k) {
+      const double softPt = 0.4 + m_rng.exponential(kSoftFragmentMeanPt);
+      addHadron(axis * (softPt / axis.perp()) + kick(axis, 0.25), m_pv, 0.f, {parton});
+    }
   }
 
   // A momentum kick perpendicular to `axis`, exponential with the given mean [GeV].
@@ -498,47 +542,160 @@ private:
     return (e1 * std::cos(psi) + e2 * std::sin(psi)) * k;
   }
 
-  // A B hadron flying ~0.5 mm * beta*gamma, decaying hadronically (no leptons, so every
-  // lepton in the sample is prompt) into 2-7 charged hadrons and a K0L.
-  void addBHadron(int parton, const V3& momentum, int quarkSign) {
-    struct Species {
-      int32_t pdg;
-      float charge;
-      double mass, ctau;
-    };
-    // For a b quark (quarkSign +1): B0bar, B-, Bs0bar, Lambda_b0.
-    static constexpr std::array<Species, 4> kB{{{-511, 0.f, 5.27966, 0.4557},
-                                                {-521, -1.f, 5.27934, 0.4911},
-                                                {-531, 0.f, 5.36688, 0.4527},
-                                                {5122, 0.f, 5.6196, 0.4404}}};
-    const double u = m_rng.uniform();
-    const Species& s = kB[u < 0.4 ? 0 : u < 0.8 ? 1 : u < 0.9 ? 2 : 3];
-    const int32_t pdg = quarkSign * s.pdg;
-    const float charge = static_cast<float>(quarkSign) * s.charge;
-    const int b = add(pdg, 2, charge, s.mass, m_pv, momentum, 0.f, {parton});
-    const auto [where, when] = decay(b, s.ctau);
+  // A decay product of a heavy hadron: |PDG| of a pi, K or p (charged), K0L or pi0.
+  struct Product {
+    int32_t code;
+    int charge;
+  };
 
-    int nCharged = std::min(6, 2 + m_rng.poisson(2.0));
-    if ((nCharged + static_cast<int>(std::abs(charge))) % 2 != 0) {
-      ++nCharged; // even for a neutral B, odd for a charged one
+  static double productMass(int32_t code) {
+    switch (code) {
+    case 211: return kPionMass;
+    case 321: return kKaonMass;
+    case 2212: return kProtonMass;
+    case 130: return kK0Mass;
+    default: return kPi0Mass;
     }
-    const int nPlus = (nCharged + static_cast<int>(charge)) / 2;
+  }
+
+  static std::vector<double> massesOf(const std::vector<Product>& products) {
     std::vector<double> masses;
-    std::vector<int32_t> codes;
-    for (int k = 0; k < nCharged; ++k) {
-      const int32_t code = (k == 0 || m_rng.chance(0.2)) ? 321 : 211; // b -> c -> s: usually one kaon
-      codes.push_back(code);
-      masses.push_back(code == 321 ? kKaonMass : kPionMass);
+    for (const auto& p : products) {
+      masses.push_back(productMass(p.code));
     }
-    masses.push_back(kK0Mass);
-    const auto p4s = chainDecay(makeP4(momentum, s.mass), s.mass, masses, m_rng);
-    for (int k = 0; k < nCharged; ++k) {
-      const int q = k < nPlus ? 1 : -1;
-      const auto kk = static_cast<std::size_t>(k);
-      const int i = add(q * codes[kk], 1, static_cast<float>(q), masses[kk], where, p4s[kk].p, when, {b});
-      propagate(i, codes[kk]);
+    return masses;
+  }
+
+  // `n` charged pions (kaons with probability `kaonFraction`) of total charge `charge`;
+  // n + charge must be even and |charge| <= n. The positive ones come first.
+  std::vector<Product> chargedHadrons(int n, int charge, double kaonFraction) {
+    const int nPlus = (n + charge) / 2;
+    std::vector<Product> out;
+    for (int k = 0; k < n; ++k) {
+      out.push_back({m_rng.chance(kaonFraction) ? 321 : 211, k < nPlus ? 1 : -1});
     }
-    add(130, 1, 0.f, kK0Mass, where, p4s.back().p, when, {b});
+    return out;
+  }
+
+  // Records decay product `p` of hadron `parent`; charged ones fly through the tracker,
+  // a pi0 decays to two photons on the spot (c*tau = 25 nm).
+  void addProduct(const Product& p, const P4& p4, const V3& where, float when, int parent) {
+    if (p.charge != 0) {
+      const int i = add(p.charge > 0 ? p.code : -p.code, 1, static_cast<float>(p.charge), productMass(p.code), where,
+                        p4.p, when, {parent});
+      propagate(i, p.code);
+    } else if (p.code == 111) {
+      const int pi0 = add(111, 2, 0.f, kPi0Mass, where, p4.p, when, {parent});
+      at(pi0).endpoint = where;
+      auto [g1, g2] = twoBody(p4, kPi0Mass, 0.0, 0.0, m_rng);
+      add(22, 1, 0.f, 0.0, where, g1.p, when, {pi0});
+      add(22, 1, 0.f, 0.0, where, g2.p, when, {pi0});
+    } else {
+      add(p.code, 1, 0.f, productMass(p.code), where, p4.p, when, {parent});
+    }
+  }
+
+  // A B hadron flying ~0.5 mm * beta*gamma and decaying hadronically (no leptons, so every
+  // lepton in the sample is prompt): mostly through a charm hadron, which flies on to its
+  // own vertex, plus 1-5 charged hadrons and a K0L; otherwise into 2-7 charged hadrons and
+  // a K0L at once.
+  void addBHadron(int parton, const V3& momentum, int quarkSign) {
+    const double u = m_rng.uniform();
+    const BHadron type = u < 0.4 ? kB0 : u < 0.8 ? kBMinus : u < 0.9 ? kBs : kLambdaB;
+    const HadronSpecies& s = kBHadrons[type];
+    const int charge = quarkSign * static_cast<int>(s.charge);
+    const int b = add(quarkSign * s.pdg, 2, static_cast<float>(charge), s.mass, m_pv, momentum, 0.f, {parton});
+    const auto [where, when] = decay(b, s.ctau);
+    const P4 parent = makeP4(momentum, s.mass);
+
+    if (m_rng.chance(kBToCharm)) {
+      // b -> c W-: the charm hadron keeps the spectator (Bs -> Ds, Lambda_b -> Lambda_c).
+      const double v = m_rng.uniform();
+      const CHadron c = type == kBs ? kDs : type == kLambdaB ? kLambdaC : v < 0.55 ? kD0 : v < 0.9 ? kDPlus : kDs;
+      const int rest = charge - quarkSign * static_cast<int>(kCHadrons[c].charge);
+      int n = std::min(4, 1 + m_rng.poisson(1.5));
+      while ((n + rest) % 2 != 0 || n < std::abs(rest)) {
+        ++n;
+      }
+      std::vector<Product> products = chargedHadrons(n, rest, 0.2);
+      products.push_back({130, 0});
+      std::vector<double> masses{kCHadrons[c].mass};
+      for (const double m : massesOf(products)) {
+        masses.push_back(m);
+      }
+      const auto p4s = chainDecay(parent, s.mass, masses, m_rng);
+      addCHadron(b, p4s[0].p, quarkSign, c, where, when);
+      for (std::size_t k = 0; k < products.size(); ++k) {
+        addProduct(products[k], p4s[k + 1], where, when, b);
+      }
+      return;
+    }
+    int n = std::min(6, 2 + m_rng.poisson(2.0));
+    if ((n + std::abs(charge)) % 2 != 0) {
+      ++n; // even for a neutral B, odd for a charged one
+    }
+    std::vector<Product> products = chargedHadrons(n, charge, 0.2);
+    products.front().code = 321; // b -> c -> s: usually one kaon
+    products.push_back({130, 0});
+    const auto p4s = chainDecay(parent, s.mass, massesOf(products), m_rng);
+    for (std::size_t k = 0; k < products.size(); ++k) {
+      addProduct(products[k], p4s[k], where, when, b);
+    }
+  }
+
+  // A charm hadron (c*tau 61-312 um) decaying hadronically, with no leptons as for the B,
+  // into 1-4 charged hadrons, usually one of them a kaon (c -> s), a K0L when the strange
+  // quark ends up neutral, and half the time a pi0.
+  void addCHadron(int parent, const V3& momentum, int quarkSign, CHadron species, const V3& vertex, float time) {
+    const HadronSpecies& s = kCHadrons[species];
+    const int charge = quarkSign * static_cast<int>(s.charge);
+    const int c = add(quarkSign * s.pdg, 2, static_cast<float>(charge), s.mass, vertex, momentum, time, {parent});
+    const auto [where, when] = decay(c, s.ctau);
+
+    // A c quark gives a K- (s ubar); Ds+ (c sbar) also a K+, Lambda_c+ (udc) a proton.
+    std::vector<Product> products;
+    int nCharged = 0;
+    bool neutralKaon = false;
+    switch (species) {
+    case kD0:
+      nCharged = m_rng.chance(0.7) ? 2 : 4;
+      neutralKaon = m_rng.chance(0.15);
+      break;
+    case kDPlus:
+      nCharged = m_rng.chance(0.35) ? 1 : 3;
+      neutralKaon = nCharged == 1 || m_rng.chance(0.2);
+      break;
+    case kDs:
+      nCharged = m_rng.chance(0.35) ? 1 : 3;
+      products.push_back({321, quarkSign});
+      neutralKaon = nCharged == 1;
+      break;
+    case kLambdaC:
+      nCharged = m_rng.chance(0.4) ? 1 : 3;
+      products.push_back({2212, quarkSign});
+      neutralKaon = nCharged == 1;
+      break;
+    }
+    if (!neutralKaon) {
+      products.push_back({321, -quarkSign});
+    }
+    int rest = charge;
+    for (const auto& p : products) {
+      rest -= p.charge;
+    }
+    for (const auto& p : chargedHadrons(nCharged - static_cast<int>(products.size()), rest, 0.0)) {
+      products.push_back(p);
+    }
+    if (neutralKaon) {
+      products.push_back({130, 0});
+    }
+    if (m_rng.chance(0.5)) {
+      products.push_back({111, 0});
+    }
+    const auto p4s = chainDecay(makeP4(momentum, s.mass), s.mass, massesOf(products), m_rng);
+    for (std::size_t k = 0; k < products.size(); ++k) {
+      addProduct(products[k], p4s[k], where, when, c);
+    }
   }
 
   // A K0S from the underlying event, decaying to pi+ pi- after ~27 mm * beta*gamma.

@@ -39,6 +39,15 @@ json::Value yamlToJson(const YAML::Node& n) {
       if (end != nullptr && *end == '\0') {
         return json::Value(static_cast<int64_t>(i));
       }
+      // A card's only non-integer number is a pad value: plain decimals and exponents, no
+      // YAML specials (.inf, .nan), which a pad value has no use for.
+      if (s.find_first_not_of("0123456789+-.eE") == std::string::npos && s.find_first_of("0123456789") != std::string::npos) {
+        char* dend = nullptr;
+        const double d = std::strtod(s.c_str(), &dend);
+        if (dend != nullptr && *dend == '\0') {
+          return json::Value(d);
+        }
+      }
       if (s == "true" || s == "True") {
         return json::Value(true);
       }

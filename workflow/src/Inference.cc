@@ -37,6 +37,8 @@ struct InferenceJob::Impl {
   std::optional<onnx::Session> session;
   std::vector<std::string> read;    // per card input, the collection it reads
   std::vector<std::string> toRead;  // collections to read per event (empty: all)
+  bool structured{false};           // the model gathers constituents through relations or links
+  std::vector<std::string> keep;    // --only-scores of a structured model: what to write per event
   uint64_t total{0}, first{0}, last{0};
   bool ran{false};
 
@@ -52,10 +54,32 @@ struct InferenceJob::Impl {
     }
   }
 
+  // The constituent type of a structured input, from the data model if the card leaves it out.
+  std::string constituentType(const onnx::CardInput& in) const {
+    const auto& c = *in.constituents;
+    if (!c.type.empty()) {
+      return c.type;
+    }
+    const auto* scored = dataModel->datatype(in.collectionType);
+    if (!c.relation.empty()) {
+      const auto* r = scored != nullptr ? scored->relation(c.relation) : nullptr;
+      return r != nullptr ? r->type : std::string();
+    }
+    const auto* link = dataModel->datatype(c.link);
+    if (link == nullptr) {
+      return {};
+    }
+    return link->linkFrom == in.collectionType ? link->linkTo : link->linkFrom;
+  }
+
   void checkCollections(const onnx::SessionOptions& so) {
     const auto& category = request.category;
+    // Relations may point into any collection: a structured model reads whole events.
+    structured = std::any_of(card.inputs.begin(), card.inputs.end(),
+                             [](const onnx::CardInput& in) { return in.constituents.has_value(); });
     std::vector<std::string> stored;
-    for (const auto& c : reader->collections(category)) {
+    const auto infos = reader->collections(category);
+    for (const auto& c : infos) {
       stored.push_back(c.name);
     }
     for (const auto& [name, coll] : request.inputCollections) {
@@ -70,7 +94,16 @@ struct InferenceJob::Impl {
                          "' has no such input (its inputs are " + joinQuoted(names) + ")");
       }
     }
-    for (const auto& in : card.inputs) {
+    for (const auto& cardInput : card.inputs) {
+      if (!cardInput.of.empty() && request.inputCollections.count(cardInput.name) != 0) {
+        throw UsageError("cannot read input '" + cardInput.name + "' from collection '" +
+                         request.inputCollections.at(cardInput.name) + "': it is the " +
+                         std::string(onnx::inputKindName(cardInput.kind)) + " of input '" + cardInput.of +
+                         "' and reads that input's objects; rename the collection of '" + cardInput.of + "'");
+      }
+      // A mask or index input reads the objects of the input it describes.
+      const onnx::CardInput* described = cardInput.of.empty() ? nullptr : card.input(cardInput.of);
+      const auto& in = described != nullptr ? *described : cardInput;
       const auto over = request.inputCollections.find(in.name);
       const bool fromOption = over != request.inputCollections.end();
       read.push_back(fromOption ? over->second : in.collection);
@@ -89,19 +122,49 @@ struct InferenceJob::Impl {
       if (!o.target) {
         continue;
       }
-      const std::string name = onnx::outputCollectionName(o, so);
-      if (contains(written, name)) {
-        throw ModelError("cannot run model '" + request.model + "': outputs '" + o.name +
-                         "' and another one both write collection '" + name + "'");
-      }
-      written.push_back(name);
-      if (request.onlyScores ? contains(read, name) : contains(stored, name)) {
-        throw UsageError("cannot write output '" + o.name + "' of model '" + request.model + "' to collection '" + name +
-                         "': the input files already hold a collection of that name in category '" + category +
-                         "'; name another one for the output");
+      for (const auto& name : onnx::outputCollectionNames(o, so)) {
+        if (contains(written, name)) {
+          throw ModelError("cannot run model '" + request.model + "': output '" + o.name +
+                           "' and another one (or another class) both write collection '" + name + "'");
+        }
+        written.push_back(name);
+        if (request.onlyScores && !structured ? contains(read, name) : contains(stored, name)) {
+          throw UsageError("cannot write output '" + o.name + "' of model '" + request.model + "' to collection '" +
+                           name + "': the input files already hold a collection of that name in category '" +
+                           category + "'; name another one for the output");
+        }
       }
     }
-    if (request.onlyScores) {
+    for (const auto& in : card.inputs) {
+      if (in.constituents && !in.constituents->link.empty()) {
+        const auto& links = in.constituents->linkCollection;
+        if (!contains(stored, links)) {
+          throw ModelError("cannot run model '" + request.model + "': input '" + in.name + "' takes constituents from " +
+                           "link collection '" + links + "', which is not in category '" + category + "' of the input files");
+        }
+        if (!contains(read, links)) {
+          read.push_back(links); // after the per-input names: the link is read and kept too
+        }
+      }
+    }
+    if (request.onlyScores && structured) {
+      // A relation may point into any collection, so whole events are read. Kept are the
+      // collections read and every collection of a constituent type: the same in every
+      // entry, whether or not its objects have constituents there.
+      keep = read;
+      for (const auto& in : card.inputs) {
+        if (!in.constituents) {
+          continue;
+        }
+        const std::string type = constituentType(in);
+        for (const auto& c : infos) {
+          if (!c.subset && c.type == type && !contains(keep, c.name)) {
+            keep.push_back(c.name);
+          }
+        }
+      }
+    }
+    if (request.onlyScores && !structured) {
       for (const auto& r : read) {
         if (!contains(toRead, r)) {
           toRead.push_back(r);
@@ -126,7 +189,14 @@ InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<I
   const auto info = onnx::readModelInfo(rq.model);
   im.card = requireCard(rq.model, info, "run");
   if (!rq.firstInputCollection.empty() && !im.card.inputs.empty()) {
-    im.request.inputCollections[im.card.inputs.front().name] = rq.firstInputCollection;
+    // Every input on the first input's collection moves with it (weaver's pf_features and
+    // pf_vectors read one jet collection).
+    const auto& first = im.card.inputs.front().collection;
+    for (const auto& in : im.card.inputs) {
+      if (in.of.empty() && (in.collection == first || &in == &im.card.inputs.front())) {
+        im.request.inputCollections[in.name] = rq.firstInputCollection;
+      }
+    }
   }
   const auto models = dataModelsIn(*im.reader);
   im.dataModel = models.find(im.card.dataModel);
@@ -169,7 +239,9 @@ InferenceSummary InferenceJob::run(const Progress& progress, const Warn& warn) {
   summary.lastEntry = im.last;
   for (const auto& o : im.card.outputs) {
     if (o.target) {
-      summary.outputs.push_back({o.name, im.session->outputCollection(o), o.target->type, 0});
+      for (const auto& name : im.session->outputCollections(o)) {
+        summary.outputs.push_back({o.name, name, o.target->type, 0});
+      }
     }
   }
   io::Writer writer(rq.output);
@@ -197,11 +269,15 @@ void InferenceJob::Impl::loop(io::Writer& writer, InferenceSummary& summary, con
         warn("entry " + std::to_string(e) + " of category '" + rq.category + "' not scored: " + skipped);
       }
     }
+    std::vector<std::string> keep = im->keep;
     for (std::size_t k = 0; k < outputs.size(); ++k) {
       summary.outputs[k].objects += outputs[k].second->size();
+      if (!keep.empty()) {
+        keep.push_back(outputs[k].first);
+      }
       event.put(std::move(outputs[k].second), outputs[k].first);
     }
-    writer.writeFrame(event, rq.category);
+    writer.writeFrame(event, rq.category, keep);
     ++summary.events;
     if (progress) {
       progress(e - im->first + 1, im->last - im->first);
@@ -226,12 +302,30 @@ Frame pidMetadata(const onnx::Session& session, const std::string& modelPath, in
     if (!o.target) {
       continue;
     }
-    const std::string coll = session.outputCollection(o);
-    meta.putParameter(coll + "__AlgoName", std::filesystem::path(modelPath).stem().string());
-    meta.putParameter(coll + "__AlgoType", static_cast<int>(algorithmType));
-    meta.putParameter(coll + "__ParameterNames", std::vector<std::string>{o.name});
-    meta.putParameter(coll + "__podml_model", modelPath);
-    meta.putParameter(coll + "__podml_meaning", o.meaning);
+    const auto colls = session.outputCollections(o);
+    const bool vector = !o.classes.empty() && o.target->perClass == onnx::ClassWriteBack::Vector;
+    for (std::size_t c = 0; c < colls.size(); ++c) {
+      const std::string& coll = colls[c];
+      // EDM4hep's ParticleIDMeta: the parameter names say what each value of `parameters` is.
+      std::vector<std::string> parameterNames{o.name};
+      if (vector) {
+        parameterNames.clear();
+        for (const auto& k : o.classes) {
+          parameterNames.push_back(k.name);
+        }
+      } else if (!o.classes.empty()) {
+        parameterNames = {o.classes[c].name};
+      }
+      meta.putParameter(coll + "__AlgoName", std::filesystem::path(modelPath).stem().string());
+      meta.putParameter(coll + "__AlgoType", static_cast<int>(algorithmType));
+      meta.putParameter(coll + "__ParameterNames", parameterNames);
+      meta.putParameter(coll + "__podml_model", modelPath);
+      meta.putParameter(coll + "__podml_meaning", o.meaning);
+      if (!o.classes.empty() && !vector) {
+        meta.putParameter(coll + "__podml_class", o.classes[c].name);
+        meta.putParameter(coll + "__podml_class_code", static_cast<int>(o.classes[c].code));
+      }
+    }
   }
   return meta;
 }

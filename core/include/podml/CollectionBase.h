@@ -79,6 +79,11 @@ public:
   /// `definition().relations`): one per object for one-to-one relations, the
   /// concatenation of every object's range for one-to-many relations.
   virtual std::vector<ObjectID> relationIDs(std::size_t relationIndex) const = 0;
+  /// The same into `out` (cleared first), so that a caller running per event reuses
+  /// one buffer instead of allocating each time.
+  virtual void relationIDsInto(std::size_t relationIndex, std::vector<ObjectID>& out) const {
+    out = relationIDs(relationIndex);
+  }
   /// ObjectIDs of the referenced objects of a subset collection.
   virtual std::vector<ObjectID> subsetIDs() const = 0;
 

@@ -32,6 +32,7 @@ public:
   std::span<Column> columns() override;
   std::span<const Column> columns() const override;
   std::vector<ObjectID> relationIDs(std::size_t relationIndex) const override;
+  void relationIDsInto(std::size_t relationIndex, std::vector<ObjectID>& out) const override;
   std::vector<ObjectID> subsetIDs() const override { return m_subsetIDs; }
   void setObjectCount(std::size_t n) override;
   void setRelationIDs(std::size_t relationIndex, std::vector<ObjectID> ids) override;

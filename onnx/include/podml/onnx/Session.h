@@ -92,6 +92,9 @@ public:
   /// Name of the collection runAndWriteBack() writes output `output` to (the options'
   /// override, else the card's target collection, else the output's name).
   std::string outputCollection(const CardOutput& output) const;
+  /// Names of every collection runAndWriteBack() writes for output `output`, in the
+  /// order it returns them: one per class for per-class collections, else one.
+  std::vector<std::string> outputCollections(const CardOutput& output) const;
   /// Runs on raw tensors given in graph input order (no binding involved).
   std::vector<Tensor> runTensors(const std::vector<Tensor>& inputs) const;
 
@@ -107,6 +110,11 @@ private:
 /// Name of the collection output `output` is written to: the override in `options`,
 /// else the card's target collection, else the output's name.
 std::string outputCollectionName(const CardOutput& output, const SessionOptions& options);
+
+/// Names of the collections output `output` is written to: outputCollectionName(), or
+/// for per-class collections one per class (the class's own name, else
+/// `<outputCollectionName()>_<class>`; an override in `options` renames them all).
+std::vector<std::string> outputCollectionNames(const CardOutput& output, const SessionOptions& options);
 
 /// Mismatch lines as error messages list them: "\n  <line>" each.
 std::string formatMismatches(const std::vector<std::string>& lines);

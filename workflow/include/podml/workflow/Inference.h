@@ -40,7 +40,8 @@ struct InferenceRequest {
   /// Collection to read per ONNX input name, instead of the card's.
   std::map<std::string, std::string> inputCollections;
   /// Collection to read the model's first input from (`podml infer --collection NAME`),
-  /// when the caller does not know the input's name; empty: the card's.
+  /// when the caller does not know the input's name, together with every other input
+  /// the card reads from the same collection; empty: the card's.
   std::string firstInputCollection;
   /// Collection to write per ONNX output name, instead of the card's.
   std::map<std::string, std::string> outputCollections;
@@ -100,7 +101,7 @@ public:
   const onnx::Session& session() const;
   /// The files read, in chain order.
   const std::vector<std::string>& files() const;
-  /// Per card input, the collection it reads.
+  /// Per card input, the collection it reads; then any link collections the constituents come through.
   const std::vector<std::string>& inputCollections() const;
   /// Entries of the category in the files, and the range this job scores.
   uint64_t totalEntries() const;
