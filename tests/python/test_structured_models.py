@@ -199,6 +199,13 @@ def test_weaver_contract_classes_in_parameters(events, tmp_path):
             assert (g["PDG"][rows] == codes).all()
     info = json.loads(run("inspect", model, "--json").stdout)
     assert info["card"]["podml_card"] == 2
+    # The generic reader (no compiled EDM4hep) sees the same values, and the class names.
+    reader = podml.open(out)
+    with h5py.File(out, "r") as f:
+        np.testing.assert_array_equal(reader.read_columns("JetFlavour", ["parameters"])["parameters"],
+                                      f["events"]["JetFlavour"]["parameters"][:])
+    meta = reader.read_frame(0, category="metadata")
+    assert meta.parameters["string"]["JetFlavour__ParameterNames"] == ["b", "c", "light"]
 
 
 RAGGED_CARD = """podml_card: 2
