@@ -17,8 +17,8 @@ struct FourMomentum {
 
 /// One clustered jet.
 struct ClusteredJet {
-  FourMomentum p;               ///< the sum of its constituents (E-scheme)
-  double mass{0};               ///< FastJet's m(): negative only for a spacelike sum
+  FourMomentum p;                ///< the sum of its constituents (E-scheme)
+  double mass{0};                ///< FastJet's m(): negative only for a spacelike sum
   std::vector<int> constituents; ///< indices into the clustered particles, highest pT first
 };
 

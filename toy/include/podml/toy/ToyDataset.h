@@ -82,7 +82,7 @@ constexpr bool isPromptLeptonPDG(int32_t pdg) { return pdg == 11 || pdg == -11 |
 enum class JetFlavour : int32_t { Light = 0, Charm = 4, Bottom = 5 };
 
 /// The flavour a hadron with this PDG code gives a jet: its heaviest quark, read from the
-/// quark digits of |pdg| (nq1 nq2 nq3, the hundreds to tens of thousands: 5xx and 5xxx
+/// quark digits of |pdg| (nq1 nq2 nq3: the thousands, hundreds and tens digits; 5xx and 5xxx
 /// are b hadrons, 4xx and 4xxx c hadrons, so Bc+ = 541 is b). Codes without quark digits
 /// (quarks, leptons, gauge bosons) and nuclei are Light: the label comes from hadrons.
 constexpr JetFlavour jetFlavour(int32_t pdg) {
