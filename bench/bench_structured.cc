@@ -246,7 +246,7 @@ int main(int argc, char** argv) {
   std::printf("|---|---|---|---|---|---|---|\n");
   bool allPass = true;
   double worstDiff = 0;
-  for (const Model m : {Model{"ParT-like attention (weaver contract)", "part.onnx", true},
+  for (const Model& m : {Model{"ParT-like attention (weaver contract)", "part.onnx", true},
                         Model{"DeepSets, DIPS-sized (100-100-128, 100-100)", "dips.onnx", false},
                         Model{"DeepSets, tiny (16-16, 16)", "deepsets.onnx", false}}) {
     if (!only.empty() && m.file != only + ".onnx") {

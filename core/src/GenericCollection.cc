@@ -1,5 +1,6 @@
 #include "podml/GenericCollection.h"
 
+#include "podml/DataModelRegistry.h"
 #include "podml/Exceptions.h"
 
 namespace podml {
@@ -73,6 +74,17 @@ void GenericCollection::setRelationIDs(std::size_t relationIndex, std::vector<Ob
     throw std::out_of_range(m_type->name + " has no relation number " + std::to_string(relationIndex));
   }
   m_relations[relationIndex] = std::move(ids);
+}
+
+std::unique_ptr<CollectionBase> makeCollection(std::shared_ptr<const DataModelDefinition> model, const DatatypeDef& type,
+                                               uint32_t schemaVersion) {
+  if (auto typed = DataModelRegistry::instance().createCollection(type.name)) {
+    // The compiled type only if its storage is laid out exactly as the definition says.
+    if (typed->definition().hash == type.hash && typed->getSchemaVersion() == schemaVersion) {
+      return typed;
+    }
+  }
+  return std::make_unique<GenericCollection>(std::move(model), type);
 }
 
 } // namespace podml

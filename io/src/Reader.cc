@@ -5,7 +5,6 @@
 #include "Parameters.h"
 #include "Probe.h"
 
-#include "podml/DataModelRegistry.h"
 #include "podml/GenericCollection.h"
 #include "podml/Json.h"
 
@@ -519,13 +518,7 @@ struct Reader::Impl {
   }
 
   std::unique_ptr<CollectionBase> makeCollection(const CollMeta& c) {
-    if (auto typed = DataModelRegistry::instance().createCollection(c.type)) {
-      // Use the compiled type only if its storage is laid out exactly as stored.
-      if (typed->definition().hash == c.def->hash && typed->getSchemaVersion() == c.schemaVersion) {
-        return typed;
-      }
-    }
-    return std::make_unique<GenericCollection>(c.model, *c.def);
+    return podml::makeCollection(c.model, *c.def, c.schemaVersion);
   }
 
   std::unique_ptr<CollectionBase> readCollection(FileMeta& f, const CatMeta& cat, CollMeta& c, uint64_t e) {

@@ -248,8 +248,8 @@ const DatatypeDef* checkConstituentSource(const CardInput& in, const DataModelDe
                                           std::vector<std::string>& out) {
   const std::string what = "input '" + in.name + "'";
   const auto& c = *in.constituents;
-  std::string related;
-  if (!c.relation.empty()) {
+  const std::string related = constituentTypeOf(in, dm);
+  if (related.empty() && !c.relation.empty()) {
     const auto* r = scored.relation(c.relation);
     if (r == nullptr) {
       std::string known;
@@ -260,30 +260,22 @@ const DatatypeDef* checkConstituentSource(const CardInput& in, const DataModelDe
       }
       out.push_back(what + ": the model takes constituents through relation '" + c.relation + "', which " + scored.name +
                     " does not have (its one-to-many relations: " + (known.empty() ? "none" : known) + ")");
-      return nullptr;
-    }
-    if (!r->many) {
+    } else {
       out.push_back(what + ": relation '" + c.relation + "' of " + scored.name +
                     " is one-to-one; constituents come through a one-to-many relation");
-      return nullptr;
     }
-    related = r->type;
-  } else {
+    return nullptr;
+  }
+  if (related.empty()) {
     const auto* link = dm.datatype(c.link);
     if (link == nullptr || !link->isLink) {
       out.push_back(what + ": the model takes constituents through link '" + c.link + "', which '" + dm.name +
                     "' does not define");
-      return nullptr;
-    }
-    if (link->linkFrom == scored.name) {
-      related = link->linkTo;
-    } else if (link->linkTo == scored.name) {
-      related = link->linkFrom;
     } else {
       out.push_back(what + ": link " + c.link + " joins " + link->linkFrom + " and " + link->linkTo +
                     ", neither of which is the scored type " + scored.name);
-      return nullptr;
     }
+    return nullptr;
   }
   if (!c.type.empty() && c.type != related) {
     out.push_back(what + ": the model expects constituents of type " + c.type + ", the data's are " + related);
@@ -450,12 +442,7 @@ std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const 
       const CardInput* in = o.input.empty() ? &card.inputs.front() : card.input(o.input);
       std::string scoredType = in == nullptr ? std::string() : in->collectionType;
       if (o.perConstituent && in != nullptr && in->constituents) {
-        scoredType = in->constituents->type;
-        if (scoredType.empty() && in->constituents->relation.size() != 0) {
-          const auto* st = dm.datatype(in->collectionType);
-          const auto* rel = st == nullptr ? nullptr : st->relation(in->constituents->relation);
-          scoredType = rel == nullptr ? std::string() : rel->type;
-        }
+        scoredType = constituentTypeOf(*in, dm);
       }
       if (r == nullptr || r->many) {
         out.push_back(what + ": '" + o.target->relation + "' is not a one-to-one relation of " + o.target->type);

@@ -180,13 +180,12 @@ ConstituentGroup resolveGroup(const CardInput& in, const std::string& collection
   const auto& c = *in.constituents;
   ConstituentGroup g;
   g.collection = collection;
-  g.scoredType = in.collectionType;
   g.maxCount = c.layout == ConstituentLayout::Ragged ? 0 : c.maxCount;
   g.descending = c.descending;
+  g.type = constituentTypeOf(in, dm);
   const auto* scored = dm.datatype(in.collectionType);
   if (!c.relation.empty()) {
     const auto* r = scored->relation(c.relation);
-    g.type = r->type;
     g.relationIndex = static_cast<std::size_t>(r - scored->relations.data());
     g.beginColumn = static_cast<std::size_t>(scored->columnIndex(c.relation + "_begin"));
     g.endColumn = static_cast<std::size_t>(scored->columnIndex(c.relation + "_end"));
@@ -199,7 +198,6 @@ ConstituentGroup resolveGroup(const CardInput& in, const std::string& collection
     const bool scoredIsFrom = link->linkFrom == in.collectionType;
     g.scoredSide = scoredIsFrom ? 0 : 1;
     g.otherSide = scoredIsFrom ? 1 : 0;
-    g.type = scoredIsFrom ? link->linkTo : link->linkFrom;
     g.what = "input '" + in.name + "' (" + collection + " through links '" + linkCollection + "')";
   }
   if (!c.sortBy.empty()) {

@@ -32,7 +32,6 @@ struct ConstituentRef {
 /// Where the constituents of the scored objects are, resolved once at bind time.
 struct ConstituentGroup {
   std::string collection;      ///< the scored objects' collection
-  std::string scoredType;
   std::string type;            ///< constituent datatype
   // through a one-to-many relation of the scored type:
   std::size_t relationIndex{0};

@@ -48,6 +48,26 @@ std::string numberText(double v) {
 
 } // namespace
 
+std::string constituentTypeOf(const CardInput& in, const DataModelDefinition& dm) {
+  if (!in.constituents) {
+    return {};
+  }
+  const auto& c = *in.constituents;
+  const auto* scored = dm.datatype(in.collectionType);
+  if (!c.relation.empty()) {
+    const auto* r = scored != nullptr ? scored->relation(c.relation) : nullptr;
+    return r != nullptr && r->many ? r->type : std::string();
+  }
+  const auto* link = dm.datatype(c.link);
+  if (link == nullptr || !link->isLink) {
+    return {};
+  }
+  if (link->linkFrom == in.collectionType) {
+    return link->linkTo;
+  }
+  return link->linkTo == in.collectionType ? link->linkFrom : std::string();
+}
+
 std::string describeInput(const CardInput& in) {
   switch (in.kind) {
   case InputKind::Objects:
@@ -83,7 +103,7 @@ std::string describeInput(const CardInput& in) {
 }
 
 std::string describeOutput(const CardOutput& o) {
-  std::string s = o.meaning.empty() ? std::string() : o.meaning;
+  std::string s = o.meaning;
   std::string names;
   for (const auto& c : o.classes) {
     names += (names.empty() ? "" : ", ") + c.name + " (code " + std::to_string(c.code) + ")";
@@ -671,30 +691,21 @@ int64_t membersWidth(const std::vector<CardMember>& members) {
   throw DefinitionError("cannot complete model card: input '" + in.name + "' " + why);
 }
 
-// The constituent type of `c` as the data model has it: the relation's target, or the
-// other side of the link.
-std::string constituentType(const CardInput& in, const ConstituentSource& c, const DataModelDefinition& dm) {
-  const auto* scored = dm.datatype(in.collectionType);
+// The constituent type of `in`, or a DefinitionError saying why there is none.
+std::string requireConstituentType(const CardInput& in, const DataModelDefinition& dm) {
+  std::string type = constituentTypeOf(in, dm);
+  if (!type.empty()) {
+    return type;
+  }
+  const auto& c = *in.constituents;
   if (!c.relation.empty()) {
-    const auto* r = scored->relation(c.relation);
-    if (r == nullptr || !r->many) {
-      cannotComplete(in, "takes constituents through '" + c.relation + "', which is not a one-to-many relation of " +
-                             in.collectionType);
-    }
-    return r->type;
+    cannotComplete(in, "takes constituents through '" + c.relation + "', which is not a one-to-many relation of " +
+                           in.collectionType);
   }
   const auto* link = dm.datatype(c.link);
   if (link == nullptr || !link->isLink) {
     cannotComplete(in, "takes constituents through link '" + c.link + "', which data model '" + dm.name +
                            "' does not define as a link");
-  }
-  const auto* from = link->relation("from");
-  const auto* to = link->relation("to");
-  if (from != nullptr && from->type == in.collectionType) {
-    return to != nullptr ? to->type : std::string();
-  }
-  if (to != nullptr && to->type == in.collectionType) {
-    return from != nullptr ? from->type : std::string();
   }
   cannotComplete(in, "takes constituents through link '" + c.link + "', which has " + in.collectionType +
                          " on neither side");
@@ -760,7 +771,7 @@ void ModelCard::completeFrom(const DataModelDefinition& dm) {
       continue;
     }
     auto& c = *in.constituents;
-    const std::string related = constituentType(in, c, dm);
+    const std::string related = requireConstituentType(in, dm);
     if (!c.type.empty() && c.type != related) {
       cannotComplete(in, "names constituent type " + c.type + ", but its constituents are " + related);
     }

@@ -1,22 +1,11 @@
 #include "WriteBack.h"
 
-#include "podml/DataModelRegistry.h"
 #include "podml/Exceptions.h"
 #include "podml/GenericCollection.h"
 
 namespace podml::onnx::detail {
 
 namespace {
-
-std::unique_ptr<CollectionBase> newCollection(const DataModelDefinition& dm, const DatatypeDef& type) {
-  std::unique_ptr<CollectionBase> coll = DataModelRegistry::instance().createCollection(type.name);
-  if (!coll || coll->definition().hash != type.hash) {
-    // Not compiled in (or another layout): a generic collection from the definition.
-    coll = std::make_unique<GenericCollection>(std::shared_ptr<const DataModelDefinition>(std::shared_ptr<void>{}, &dm),
-                                               type);
-  }
-  return coll;
-}
 
 std::size_t columnOf(const DatatypeDef& type, const std::string& path) {
   return static_cast<std::size_t>(type.columnIndex(path));
@@ -26,7 +15,8 @@ std::size_t columnOf(const DatatypeDef& type, const std::string& path) {
 // one) and the relation to what each row scored.
 std::unique_ptr<CollectionBase> makeRows(const CardOutput& o, const DatatypeDef& type, const DataModelDefinition& dm,
                                          const std::vector<ObjectID>& ids, const Frame& event, int32_t algorithmType) {
-  auto coll = newCollection(dm, type);
+  // The session owns the definition; the collection only refers to it.
+  auto coll = makeCollection(std::shared_ptr<const DataModelDefinition>(std::shared_ptr<void>{}, &dm), type, dm.schemaVersion);
   const std::size_t n = ids.size();
   coll->setObjectCount(n);
   auto cols = coll->columns();

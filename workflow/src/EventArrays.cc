@@ -1,7 +1,6 @@
 #include "podml/workflow/EventArrays.h"
 
 #include "podml/CollectionIDTable.h"
-#include "podml/DataModelRegistry.h"
 #include "podml/Exceptions.h"
 #include "podml/GenericCollection.h"
 
@@ -478,11 +477,7 @@ Frame EventBuilder::frame(uint64_t e) const {
   std::vector<std::unique_ptr<CollectionBase>> made;
   std::map<uint32_t, CollectionBase*> byID;
   for (const auto& c : im.colls) {
-    std::unique_ptr<CollectionBase> coll = DataModelRegistry::instance().createCollection(c.def->name);
-    if (!coll || coll->definition().hash != c.def->hash || coll->getSchemaVersion() != im.dm->schemaVersion) {
-      // Not compiled in (or another layout): a generic collection from the definition.
-      coll = std::make_unique<GenericCollection>(im.dm, *c.def);
-    }
+    std::unique_ptr<CollectionBase> coll = makeCollection(im.dm, *c.def, im.dm->schemaVersion);
     coll->setID(collectionIDFromName(c.name));
     const uint64_t first = c.offsets[e], n = Impl::count(c, e);
     auto idsOf = [&](const Impl::Relation& r, uint64_t from, uint64_t to) {

@@ -54,24 +54,6 @@ struct InferenceJob::Impl {
     }
   }
 
-  // The constituent type of a structured input, from the data model if the card leaves it out.
-  std::string constituentType(const onnx::CardInput& in) const {
-    const auto& c = *in.constituents;
-    if (!c.type.empty()) {
-      return c.type;
-    }
-    const auto* scored = dataModel->datatype(in.collectionType);
-    if (!c.relation.empty()) {
-      const auto* r = scored != nullptr ? scored->relation(c.relation) : nullptr;
-      return r != nullptr ? r->type : std::string();
-    }
-    const auto* link = dataModel->datatype(c.link);
-    if (link == nullptr) {
-      return {};
-    }
-    return link->linkFrom == in.collectionType ? link->linkTo : link->linkFrom;
-  }
-
   void checkCollections(const onnx::SessionOptions& so) {
     const auto& category = request.category;
     // Relations may point into any collection: a structured model reads whole events.
@@ -156,7 +138,7 @@ struct InferenceJob::Impl {
         if (!in.constituents) {
           continue;
         }
-        const std::string type = constituentType(in);
+        const std::string type = onnx::constituentTypeOf(in, *dataModel);
         for (const auto& c : infos) {
           if (!c.subset && c.type == type && !contains(keep, c.name)) {
             keep.push_back(c.name);

@@ -53,4 +53,10 @@ private:
   bool m_subset{false};
 };
 
+/// A new empty collection of `type` (a datatype of `model`): the compiled class if one is
+/// registered with exactly this layout and `schemaVersion`, else a GenericCollection over
+/// `model`. What readers and writers of collections made at run time use.
+std::unique_ptr<CollectionBase> makeCollection(std::shared_ptr<const DataModelDefinition> model, const DatatypeDef& type,
+                                               uint32_t schemaVersion);
+
 } // namespace podml

@@ -170,6 +170,11 @@ struct ScoreCardSpec {
 /// DefinitionError for a type or member `dm` lacks.
 ModelCard makeScoreCard(const ScoreCardSpec& spec, const DataModelDefinition& dm);
 
+/// The datatype (or interface) of the constituents of input `in` in `dm`: the target of
+/// its relation, or the other side of its link; empty if `in` has no constituents or
+/// the relation or link does not resolve (the checks say why).
+std::string constituentTypeOf(const CardInput& in, const DataModelDefinition& dm);
+
 /// One line saying what an input reads, for people: e.g. "constituents of
 /// edm4hep::ReconstructedParticle 'Jets' through 'particles' (edm4hep::ReconstructedParticle),
 /// [N, F, P], P = the longest list, ordered by energy (descending), padded with 0".
