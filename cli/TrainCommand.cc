@@ -66,6 +66,21 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
     to.threads = opts->threads;
     to.dataset.chunkEvents = opts->chunkEvents;
     to.dataset.memoryBudgetBytes = static_cast<uint64_t>(opts->memoryGiB * double(1ull << 30));
+    // "1200 objects (130 signal)" or "1200 objects (b 210, c 160, light 830; 6300 constituents)".
+    const auto counted = [&](const train::SplitCounts& c) {
+      std::string s = std::to_string(c.rows) + " objects (";
+      if (spec.multiClass()) {
+        for (std::size_t k = 0; k < spec.label.classes.size() && k < c.perClass.size(); ++k) {
+          s += (k ? ", " : "") + spec.label.classes[k].name + " " + std::to_string(c.perClass[k]);
+        }
+      } else {
+        s += std::to_string(c.positives) + " signal";
+      }
+      if (spec.constituentsInput() != nullptr) {
+        s += "; " + std::to_string(c.constituents) + " constituents";
+      }
+      return s + ")";
+    };
     if (g.verbose) {
       to.callbacks.onData = [&](const train::Dataset& data) {
         std::printf("files:");
@@ -82,11 +97,24 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
         for (const auto& f : data.featureNames()) {
           std::printf(" %s", f.c_str());
         }
-        std::printf("\ntraining: %llu objects (%llu signal); validation: %llu objects (%llu signal), fraction %.2f\n",
-                    static_cast<unsigned long long>(tr.rows), static_cast<unsigned long long>(tr.positives),
-                    static_cast<unsigned long long>(va.rows), static_cast<unsigned long long>(va.positives),
+        if (!data.constituentNames().empty()) {
+          std::printf("\nconstituent features:");
+          for (const auto& f : data.constituentNames()) {
+            std::printf(" %s", f.c_str());
+          }
+        }
+        std::printf("\ntraining: %s; validation: %s, fraction %.2f\n", counted(tr).c_str(), counted(va).c_str(),
                     spec.training.validationFraction);
-        std::printf("network: hidden");
+        std::printf("network: %s", spec.network.name.c_str());
+        if (spec.network.name == "deepsets") {
+          std::printf(", phi");
+          for (const auto h : spec.network.phi) {
+            std::printf(" %lld", static_cast<long long>(h));
+          }
+          std::printf(", %s pooling, rho", spec.network.pooling.c_str());
+        } else {
+          std::printf(", hidden");
+        }
         for (const auto h : spec.network.hidden) {
           std::printf(" %lld", static_cast<long long>(h));
         }
@@ -137,15 +165,13 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
     if (!g.quiet) {
       std::printf("wrote %s: best epoch %d of %zu, validation AUC %.4f, accuracy %.4f\n", r.modelPath.c_str(),
                   r.bestEpoch, r.history.size(), r.validationAuc, r.validationAccuracy);
-      std::printf("data: %llu events, %llu training objects (%llu signal), %llu validation objects (%llu signal)\n",
-                  static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.training.rows),
-                  static_cast<unsigned long long>(r.training.positives),
-                  static_cast<unsigned long long>(r.validation.rows),
-                  static_cast<unsigned long long>(r.validation.positives));
-      std::printf("check: max |ONNX Runtime - libtorch| = %.2e on the validation set (limit %.0e)\n",
-                  r.maxExportDifference, train::kExportTolerance);
-      std::printf("time: %.1f s total, %.1f s reading, %.1f s optimising (%.0f samples/s)\n", r.totalSeconds,
-                  r.readSeconds, r.stepSeconds,
+      std::printf("data: %llu events; training %s; validation %s\n", static_cast<unsigned long long>(r.events),
+                  counted(r.training).c_str(), counted(r.validation).c_str());
+      std::printf("check: max |ONNX Runtime - libtorch| = %.2e on the validation set and %llu events through the "
+                  "inference gather (limit %.0e)\n",
+                  r.maxExportDifference, static_cast<unsigned long long>(r.gatherCheckedEvents), train::kExportTolerance);
+      std::printf("time: %.1f s total, %.1f s reading, %.1f s building batches, %.1f s optimising (%.0f samples/s)\n",
+                  r.totalSeconds, r.readSeconds, r.batchSeconds, r.stepSeconds,
                   r.stepSeconds > 0 ? static_cast<double>(r.samplesSeen) / r.stepSeconds : 0.0);
     }
     return 0;

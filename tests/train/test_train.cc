@@ -85,8 +85,11 @@ TEST(TrainingSpec, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(bad("  batch_size: 64", "  batchsize: 64"),
             "invalid training spec: unknown key 'batchsize' in 'training' (expected one of: epochs, batch_size, "
             "learning_rate, weight_decay, validation_fraction, early_stopping, seed, balance_classes) (spec.yaml:15)");
+  EXPECT_EQ(bad("podml_training: 1", "podml_training: 3"),
+            "invalid training spec: spec version 3 is not supported (this podml reads 1 to 2) (spec.yaml:1)");
   EXPECT_EQ(bad("podml_training: 1", "podml_training: 2"),
-            "invalid training spec: spec version 2 is not supported (this podml reads 1) (spec.yaml:1)");
+            "invalid training spec: unknown key 'features' in 'spec' (expected one of: podml_training, category, input, "
+            "inputs, label, network, training, output) (spec.yaml:5)");
   EXPECT_EQ(bad("features: [x, y, energy]", "features: [x, x]"),
             "invalid training spec: feature 'x' is listed twice (spec.yaml:5)");
   EXPECT_EQ(bad("  validation_fraction: 0.25", "  validation_fraction: 1.5"),

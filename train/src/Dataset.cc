@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -86,7 +88,7 @@ std::vector<double> asDoubles(const Column& c) {
   return out;
 }
 
-void permuteRows(Chunk& c, std::size_t width, uint64_t seed) {
+void permuteRows(Chunk& c, std::size_t width, std::size_t constituentWidth, uint64_t seed) {
   const std::size_t n = c.rows();
   std::vector<std::size_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
@@ -101,7 +103,35 @@ void permuteRows(Chunk& c, std::size_t width, uint64_t seed) {
     std::copy_n(c.features.data() + perm[i] * width, width, out.features.data() + i * width);
     out.labels[i] = c.labels[perm[i]];
   }
+  if (!c.offsets.empty()) {
+    out.offsets.reserve(n + 1);
+    out.offsets.push_back(0);
+    out.constituents.reserve(c.constituents.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto* first = c.constituents.data() + c.offsets[perm[i]] * constituentWidth;
+      const auto* last = c.constituents.data() + c.offsets[perm[i] + 1] * constituentWidth;
+      out.constituents.insert(out.constituents.end(), first, last);
+      out.offsets.push_back(out.offsets.back() + (c.offsets[perm[i] + 1] - c.offsets[perm[i]]));
+    }
+  }
   c = std::move(out);
+}
+
+// Ties keep the stored order and NaN goes last, exactly as the inference gather orders
+// constituents (onnx/src/Gather.cc), so that training sees what inference will give.
+void orderConstituents(std::vector<uint32_t>& order, const std::vector<double>& keys, bool descending) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<double> k(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    k[i] = std::isnan(keys[i]) ? (descending ? -kInf : kInf) : keys[i];
+  }
+  std::iota(order.begin(), order.end(), 0U);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (k[a] != k[b]) {
+      return descending ? k[a] > k[b] : k[a] < k[b];
+    }
+    return a < b;
+  });
 }
 
 } // namespace
@@ -116,6 +146,7 @@ struct Dataset::Impl {
   DatasetOptions options;
   std::unique_ptr<io::Reader> reader;
   std::shared_ptr<const DataModelDefinition> dm;
+  std::vector<io::CollectionInfo> collections;
   io::CollectionInfo input;
   std::vector<std::string> featurePaths;
   std::vector<std::string> featureNames;
@@ -129,6 +160,17 @@ struct Dataset::Impl {
   std::map<uint32_t, std::string> targetCollections; // collection ID -> name (of the target type)
   std::set<double> signal;
 
+  // Constituents (version 2): where they come from and which of their members are read.
+  const onnx::ConstituentSource* source{nullptr};
+  std::string constituentType;
+  std::vector<std::string> constituentPaths;
+  std::vector<std::string> constituentNames;
+  std::size_t constituentWidth{0};
+  std::string scoredSide, otherSide;                      // constituents through a link
+  std::map<uint32_t, std::string> constituentCollections; // collection ID -> name (of the constituent type)
+  uint64_t constituentObjects{0};
+  std::string anyColumn; // a column of the input type, to count its objects without reading features
+
   bool inMemory{false};
   Chunk train, validation;
   SplitCounts counts[2];
@@ -139,17 +181,58 @@ struct Dataset::Impl {
                           joinFiles(reader->files()) + ")");
   }
 
+  const io::CollectionInfo* find(const std::string& name) const {
+    auto it = std::find_if(collections.begin(), collections.end(), [&](const auto& c) { return c.name == name; });
+    return it == collections.end() ? nullptr : &*it;
+  }
+
+  const DatatypeDef* datatype(const std::string& name) const {
+    for (const auto& m : reader->dataModels()) {
+      if (const auto* d = m->datatype(name)) {
+        return d;
+      }
+    }
+    return nullptr;
+  }
+
+  // The datatypes an interface stands for, or the type itself.
+  std::vector<std::string> concreteTypes(const std::string& type) const {
+    for (const auto& m : reader->dataModels()) {
+      if (const auto* i = m->interface(type)) {
+        return i->types;
+      }
+    }
+    return {type};
+  }
+
+  // Member paths as columns of `type`, with a name per value; returns the width.
+  std::size_t memberColumns(const DatatypeDef& type, const std::string& typeName, const std::vector<std::string>& paths,
+                            const std::string& what, std::vector<std::string>& names) const {
+    std::size_t w = 0;
+    for (const auto& path : paths) {
+      const auto* cd = type.column(path);
+      if (cd == nullptr || cd->kind != ColumnKind::Member) {
+        fail(what + " '" + path + "' is not a per-object member of " + typeName);
+      }
+      if (!isNumeric(cd->dtype)) {
+        fail(what + " '" + path + "' is not numeric");
+      }
+      const uint32_t cw = cd->width();
+      for (uint32_t k = 0; k < cw; ++k) {
+        names.push_back(cw == 1 && cd->shape.empty() ? path : path + "[" + std::to_string(k) + "]");
+      }
+      w += cw;
+    }
+    return w;
+  }
+
   void resolve() {
-    const auto colls = reader->collections(spec.category);
+    collections = reader->collections(spec.category);
     events = reader->getEntries(spec.category);
-    auto find = [&](const std::string& name) -> const io::CollectionInfo* {
-      auto it = std::find_if(colls.begin(), colls.end(), [&](const auto& c) { return c.name == name; });
-      return it == colls.end() ? nullptr : &*it;
-    };
     const auto* in = find(spec.inputCollection);
     if (in == nullptr) {
       std::string names;
-      for (const auto& c : colls) {
+      for (const auto& c : collections) {
         names += (names.empty() ? "" : ", ") + c.name;
       }
       fail("input collection '" + spec.inputCollection + "' is not in category '" + spec.category + "' (it has: " +
@@ -171,21 +254,89 @@ struct Dataset::Impl {
     if (type == nullptr) {
       fail("the files store no definition of " + spec.inputType);
     }
-    for (const auto& path : spec.features) {
-      const auto* cd = type->column(path);
-      if (cd == nullptr || cd->kind != ColumnKind::Member) {
-        fail("feature '" + path + "' is not a per-object member of " + spec.inputType);
+    for (const auto& c : type->columns) {
+      if (c.kind != ColumnKind::VectorValue) {
+        anyColumn = c.path;
+        break;
       }
-      if (!isNumeric(cd->dtype)) {
-        fail("feature '" + path + "' is not numeric");
-      }
-      featurePaths.push_back(path);
-      const uint32_t w = cd->width();
-      for (uint32_t k = 0; k < w; ++k) {
-        featureNames.push_back(w == 1 && cd->shape.empty() ? path : path + "[" + std::to_string(k) + "]");
-      }
-      width += w;
     }
+    if (anyColumn.empty()) {
+      fail(spec.inputType + " has no per-object columns to read");
+    }
+    featurePaths = spec.features;
+    width = memberColumns(*type, spec.inputType, featurePaths, "feature", featureNames);
+    resolveConstituents(*type);
+    resolveLabel(*type);
+  }
+
+  void resolveConstituents(const DatatypeDef& type) {
+    for (const auto& in : spec.inputs) {
+      if (in.kind != onnx::InputKind::Constituents) {
+        continue;
+      }
+      source = &*in.constituents;
+      for (const auto& m : in.members) {
+        constituentPaths.push_back(m.path);
+      }
+    }
+    if (source == nullptr) {
+      return;
+    }
+    const std::string& firstName = spec.constituentsInput()->name;
+    if (!source->relation.empty()) {
+      const auto* r = type.relation(source->relation);
+      if (r == nullptr || !r->many) {
+        fail("input '" + firstName + "': '" + source->relation + "' is not a one-to-many relation of " + spec.inputType);
+      }
+      constituentType = r->type;
+    } else {
+      const auto* link = find(source->linkCollection);
+      if (link == nullptr) {
+        fail("input '" + firstName + "': link collection '" + source->linkCollection + "' is not in category '" +
+             spec.category + "'");
+      }
+      if (link->type != source->link) {
+        fail("input '" + firstName + "': link collection '" + source->linkCollection + "' holds " + link->type + ", not " +
+             source->link);
+      }
+      const auto* lt = datatype(link->type);
+      if (lt == nullptr || !lt->isLink) {
+        fail("input '" + firstName + "': " + link->type + " is not a link");
+      }
+      if (lt->linkFrom == spec.inputType) {
+        scoredSide = "from", otherSide = "to", constituentType = lt->linkTo;
+      } else if (lt->linkTo == spec.inputType) {
+        scoredSide = "to", otherSide = "from", constituentType = lt->linkFrom;
+      } else {
+        fail("input '" + firstName + "': link " + link->type + " connects " + lt->linkFrom + " and " + lt->linkTo +
+             ", not " + spec.inputType);
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto& t : concreteTypes(constituentType)) {
+      const auto* ct = datatype(t);
+      if (ct == nullptr) {
+        fail("the files store no definition of " + t + " (the constituents of input '" + firstName + "')");
+      }
+      names.clear();
+      constituentWidth = memberColumns(*ct, t, constituentPaths, "constituent member", names);
+      if (!source->sortBy.empty()) {
+        const auto* cd = ct->column(source->sortBy);
+        if (cd == nullptr || cd->kind != ColumnKind::Member || cd->width() != 1 || !isNumeric(cd->dtype)) {
+          fail("input '" + firstName + "': sort_by '" + source->sortBy + "' is not a numeric scalar member of " + t);
+        }
+      }
+      for (const auto& c : collections) {
+        if (c.type == t && !c.subset) {
+          constituentCollections[c.collectionID] = c.name;
+          constituentObjects += c.objects;
+        }
+      }
+    }
+    constituentNames = std::move(names);
+  }
+
+  void resolveLabel(const DatatypeDef& type) {
     signal.insert(spec.label.signalValues.begin(), spec.label.signalValues.end());
     auto checkLabelMember = [&](const DatatypeDef& t, const std::string& typeName) {
       const auto* cd = t.column(spec.label.member);
@@ -194,12 +345,12 @@ struct Dataset::Impl {
       }
     };
     if (spec.label.link.empty() && spec.label.relation.empty()) {
-      checkLabelMember(*type, spec.inputType);
+      checkLabelMember(type, spec.inputType);
       return;
     }
     std::string targetType, via;
     if (!spec.label.relation.empty()) {
-      relation = type->relation(spec.label.relation);
+      relation = type.relation(spec.label.relation);
       if (relation == nullptr) {
         fail("label relation '" + spec.label.relation + "' is not a relation of " + spec.inputType);
       }
@@ -210,24 +361,13 @@ struct Dataset::Impl {
       via = "link collection '" + spec.label.link + "'";
     }
     // An interface relation may point at several datatypes: each must have the member.
-    std::vector<std::string> targetTypes{targetType};
-    for (const auto& m : reader->dataModels()) {
-      if (const auto* i = m->interface(targetType)) {
-        targetTypes = i->types;
-      }
-    }
-    for (const auto& t : targetTypes) {
-      const DatatypeDef* target = nullptr;
-      for (const auto& m : reader->dataModels()) {
-        if (const auto* d = m->datatype(t)) {
-          target = d;
-        }
-      }
+    for (const auto& t : concreteTypes(targetType)) {
+      const DatatypeDef* target = datatype(t);
       if (target == nullptr) {
         fail("the files store no definition of " + t);
       }
       checkLabelMember(*target, t);
-      for (const auto& c : colls) {
+      for (const auto& c : collections) {
         if (c.type == t && !c.subset) {
           targetCollections[c.collectionID] = c.name;
         }
@@ -267,18 +407,52 @@ struct Dataset::Impl {
 
   bool isSignal(double v) const { return signal.empty() ? v != 0.0 : signal.contains(v); }
 
-  // Labels of the rows of `range`: 1, 0, or -1 for "drop".
+  // The first class, in the spec's order, that a value belongs to; -1 if none (classes
+  // that take unlinked objects or the rest are decided per object, not per value).
+  int classOf(double v) const {
+    const auto& classes = spec.label.classes;
+    for (std::size_t k = 0; k < classes.size(); ++k) {
+      const auto& c = classes[k];
+      if (c.match == ClassSpec::Match::Values &&
+          std::find(c.values.begin(), c.values.end(), v) != c.values.end()) {
+        return static_cast<int>(k);
+      }
+      if (c.match == ClassSpec::Match::PdgFlavour && std::isfinite(v) && std::fabs(v) < 9.2e18 &&
+          pdgHeaviestQuark(static_cast<int64_t>(std::llround(v))) == c.flavour) {
+        return static_cast<int>(k);
+      }
+    }
+    return -1;
+  }
+
+  int classMatching(ClassSpec::Match m) const {
+    const auto& classes = spec.label.classes;
+    for (std::size_t k = 0; k < classes.size(); ++k) {
+      if (classes[k].match == m) {
+        return static_cast<int>(k);
+      }
+    }
+    return -1;
+  }
+
+  // Labels of the rows of `range`: 1, 0 or the class index; -1 for "drop".
   std::vector<float> labels(io::EntryRange range, const io::ColumnBatch& in, const std::vector<double>* ownMember) {
     const std::size_t rows = in.offsets.back();
+    const bool multi = spec.multiClass();
+    const int otherwise = classMatching(ClassSpec::Match::Otherwise);
     if (ownMember != nullptr) {
       std::vector<float> out(rows);
       for (std::size_t r = 0; r < rows; ++r) {
-        out[r] = isSignal((*ownMember)[r]) ? 1.0f : 0.0f;
+        const double v = (*ownMember)[r];
+        const int k = multi ? classOf(v) : isSignal(v) ? 1 : 0;
+        out[r] = static_cast<float>(k >= 0 ? k : otherwise);
       }
       return out;
     }
-    const float unlinked = spec.label.skipUnlinked ? -1.0f : 0.0f;
-    std::vector<float> out(rows, unlinked);
+    // Per row: the best (lowest) class any target matches, or whether any target was there.
+    constexpr int kNothing = std::numeric_limits<int>::max();
+    constexpr int kLinked = kNothing - 1;
+    std::vector<int> best(rows, kNothing);
     const auto pairs = relation != nullptr ? relationPairs(range, in) : linkPairs(range, in);
     struct Target {
       std::vector<double> values;
@@ -305,10 +479,29 @@ struct Dataset::Impl {
           throw IoError("cannot read label: the " + via + " of entry " + std::to_string(range.first + e) +
                         " points past the end of '" + tc->second + "' (" + joinFiles(reader->files()) + ")");
         }
-        float& lab = out[in.offsets[e] + pairs.inputIndex[p]];
-        // Several targets for one object: signal if any of them is.
-        lab = std::max(lab, isSignal(tg.values[tg.offsets[e] + ti]) ? 1.0f : 0.0f);
+        const double v = tg.values[tg.offsets[e] + ti];
+        // Several targets for one object: signal if any of them is; the first class in
+        // the spec's order that any of them belongs to.
+        int k = multi ? classOf(v) : isSignal(v) ? 1 : 0;
+        if (!multi) {
+          k = 1 - k; // lower is better below: signal (0) beats background (1)
+        }
+        int& b = best[in.offsets[e] + pairs.inputIndex[p]];
+        b = std::min(b, k >= 0 ? k : kLinked);
       }
+    }
+    std::vector<float> out(rows);
+    const int unlinked = multi ? classMatching(ClassSpec::Match::Unlinked) : spec.label.skipUnlinked ? -1 : 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      int k = best[r];
+      if (!multi) {
+        k = k == kNothing ? unlinked : 1 - k;
+      } else if (k == kLinked) {
+        k = otherwise;
+      } else if (k == kNothing) {
+        k = unlinked >= 0 ? unlinked : otherwise;
+      }
+      out[r] = static_cast<float>(k);
     }
     return out;
   }
@@ -386,6 +579,169 @@ struct Dataset::Impl {
     return p;
   }
 
+  // The constituents of every row of `range`, resolved, ordered and truncated as the
+  // inference gather does: per row [offsets[r], offsets[r + 1]) of `values`.
+  struct Constituents {
+    std::vector<uint64_t> offsets{0};
+    std::vector<float> values;
+  };
+
+  Constituents constituents(io::EntryRange range, const io::ColumnBatch& in) {
+    // Per row the ObjectIDs of its constituents, in stored (relation or link) order.
+    const std::size_t rows = in.offsets.back();
+    std::vector<uint64_t> starts(rows + 1, 0);
+    std::vector<uint32_t> cids;
+    std::vector<int32_t> idxs;
+    const std::string what = "the constituents of input '" + spec.constituentsInput()->name + "'";
+    if (!source->relation.empty()) {
+      const std::string& r = source->relation;
+      auto ids = reader->readColumns(spec.category, spec.inputCollection, {r + ".index", r + ".collectionID"}, range);
+      auto bounds = reader->readColumns(spec.category, spec.inputCollection, {r + "_begin", r + "_end"}, range);
+      const auto* tIdx = ids.columns[0].data<int32_t>();
+      const auto* tCid = ids.columns[1].data<uint32_t>();
+      const auto* begin = bounds.columns[0].data<uint32_t>();
+      const auto* end = bounds.columns[1].data<uint32_t>();
+      for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
+        const uint64_t values = ids.offsets[e + 1] - ids.offsets[e];
+        for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
+          if (begin[o] > end[o] || end[o] > values) {
+            throw IoError("cannot read " + what + ": object " + std::to_string(o - in.offsets[e]) + " of entry " +
+                          std::to_string(range.first + e) + " in '" + spec.inputCollection + "' has range " +
+                          std::to_string(begin[o]) + ".." + std::to_string(end[o]) + " for '" + r + "' with " +
+                          std::to_string(values) + " targets (" + joinFiles(reader->files()) + ")");
+          }
+          for (uint64_t v = begin[o]; v < end[o]; ++v) {
+            cids.push_back(tCid[ids.offsets[e] + v]);
+            idxs.push_back(tIdx[ids.offsets[e] + v]);
+          }
+          starts[o + 1] = cids.size();
+        }
+      }
+    } else {
+      auto link = reader->readColumns(spec.category, source->linkCollection,
+                                      {scoredSide + ".index", scoredSide + ".collectionID", otherSide + ".index",
+                                       otherSide + ".collectionID"},
+                                      range);
+      const auto* sIdx = link.columns[0].data<int32_t>();
+      const auto* sCid = link.columns[1].data<uint32_t>();
+      const auto* oIdx = link.columns[2].data<int32_t>();
+      const auto* oCid = link.columns[3].data<uint32_t>();
+      // Bucket the links by scored object, keeping the links' order (as the gather does).
+      for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
+        const uint64_t n = in.offsets[e + 1] - in.offsets[e];
+        auto scored = [&](uint64_t l) {
+          return sCid[l] == input.collectionID && sIdx[l] >= 0 && static_cast<uint64_t>(sIdx[l]) < n;
+        };
+        for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
+          if (scored(l)) {
+            ++starts[in.offsets[e] + static_cast<uint64_t>(sIdx[l]) + 1];
+          }
+        }
+      }
+      std::partial_sum(starts.begin(), starts.end(), starts.begin());
+      cids.resize(starts.back());
+      idxs.resize(starts.back());
+      std::vector<uint64_t> fill(starts.begin(), starts.end() - 1);
+      for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
+        const uint64_t n = in.offsets[e + 1] - in.offsets[e];
+        for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
+          if (sCid[l] == input.collectionID && sIdx[l] >= 0 && static_cast<uint64_t>(sIdx[l]) < n) {
+            const uint64_t at = fill[in.offsets[e] + static_cast<uint64_t>(sIdx[l])]++;
+            cids[at] = oCid[l];
+            idxs[at] = oIdx[l];
+          }
+        }
+      }
+    }
+
+    // The members (and the sort key) of every collection the constituents point into.
+    struct Source {
+      std::vector<float> values; // rows of the range x constituentWidth
+      std::vector<double> keys;
+      std::vector<uint64_t> offsets;
+    };
+    std::map<uint32_t, Source> sources;
+    auto sourceOf = [&](uint32_t cid, uint64_t entry) -> const Source& {
+      if (auto it = sources.find(cid); it != sources.end()) {
+        return it->second;
+      }
+      const auto c = constituentCollections.find(cid);
+      if (c == constituentCollections.end()) {
+        throw IoError("cannot read " + what + ": a constituent in entry " + std::to_string(entry) +
+                      " points into collection ID " + std::to_string(cid) + ", which is not a stored collection of " +
+                      constituentType + " (" + joinFiles(reader->files()) + ")");
+      }
+      auto paths = constituentPaths;
+      if (!source->sortBy.empty()) {
+        paths.push_back(source->sortBy);
+      }
+      auto batch = reader->readColumns(spec.category, c->second, paths, range);
+      Source src;
+      src.values.resize(batch.offsets.back() * constituentWidth);
+      std::size_t offset = 0;
+      for (std::size_t k = 0; k < constituentPaths.size(); ++k) {
+        scatter(batch.columns[k], src.values.data(), constituentWidth, offset);
+        offset += batch.columns[k].width();
+      }
+      if (!source->sortBy.empty()) {
+        src.keys = asDoubles(batch.columns.back());
+      }
+      src.offsets = std::move(batch.offsets);
+      return sources.emplace(cid, std::move(src)).first->second;
+    };
+
+    Constituents out;
+    out.offsets.reserve(rows + 1);
+    struct Ref {
+      const float* values;
+      double key;
+    };
+    std::vector<Ref> refs;
+    std::vector<double> keys;
+    std::vector<uint32_t> order;
+    for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
+      const uint64_t entry = range.first + e;
+      for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
+        refs.clear();
+        for (uint64_t j = starts[o]; j < starts[o + 1]; ++j) {
+          if (idxs[j] < 0) {
+            continue; // unset: not a constituent
+          }
+          const Source& src = sourceOf(cids[j], entry);
+          const auto row = static_cast<uint64_t>(idxs[j]);
+          if (row >= src.offsets[e + 1] - src.offsets[e]) {
+            throw IoError("cannot read " + what + ": a constituent in entry " + std::to_string(entry) +
+                          " points at index " + std::to_string(row) + " of a collection of " +
+                          std::to_string(src.offsets[e + 1] - src.offsets[e]) + " (" + joinFiles(reader->files()) + ")");
+          }
+          const uint64_t at = src.offsets[e] + row;
+          refs.push_back({src.values.data() + at * constituentWidth, src.keys.empty() ? 0.0 : src.keys[at]});
+        }
+        std::size_t n = refs.size();
+        if (source->maxCount > 0) {
+          n = std::min<std::size_t>(n, source->maxCount);
+        }
+        if (!source->sortBy.empty() && refs.size() > 1) {
+          keys.resize(refs.size());
+          order.resize(refs.size());
+          for (std::size_t k = 0; k < refs.size(); ++k) {
+            keys[k] = refs[k].key;
+          }
+          orderConstituents(order, keys, source->descending);
+          for (std::size_t k = 0; k < n; ++k) {
+            out.values.insert(out.values.end(), refs[order[k]].values, refs[order[k]].values + constituentWidth);
+          }
+        } else {
+          for (std::size_t k = 0; k < n; ++k) {
+            out.values.insert(out.values.end(), refs[k].values, refs[k].values + constituentWidth);
+          }
+        }
+        out.offsets.push_back(out.offsets.back() + n);
+      }
+    }
+    return out;
+  }
+
   // Reads entries `range` and appends their rows to `train` and `val`, or, with `all`,
   // every row to `all` in file order with its split and entry.
   void load(io::EntryRange range, Chunk& tr, Chunk& va, LabelledRows* all = nullptr) {
@@ -394,6 +750,9 @@ struct Dataset::Impl {
     const bool ownLabel = spec.label.link.empty() && spec.label.relation.empty();
     if (ownLabel) {
       paths.push_back(spec.label.member);
+    }
+    if (paths.empty()) {
+      paths.push_back(anyColumn); // only for the objects per entry
     }
     auto batch = reader->readColumns(spec.category, spec.inputCollection, paths, range);
     const std::size_t rows = batch.offsets.back();
@@ -408,6 +767,10 @@ struct Dataset::Impl {
       own = asDoubles(batch.columns.back());
     }
     const auto y = labels(range, batch, ownLabel ? &own : nullptr);
+    Constituents cons;
+    if (source != nullptr) {
+      cons = constituents(range, batch);
+    }
     for (uint64_t e = 0; e < range.last - range.first; ++e) {
       const bool isVal = isValidationEvent(range.first + e, spec.training.seed, spec.training.validationFraction);
       Chunk& dst = all != nullptr ? all->rows : isVal ? va : tr;
@@ -418,6 +781,15 @@ struct Dataset::Impl {
         dst.features.insert(dst.features.end(), x.begin() + static_cast<std::ptrdiff_t>(r * width),
                             x.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
         dst.labels.push_back(y[r]);
+        if (source != nullptr) {
+          if (dst.offsets.empty()) {
+            dst.offsets.push_back(0);
+          }
+          const auto first = cons.values.begin() + static_cast<std::ptrdiff_t>(cons.offsets[r] * constituentWidth);
+          const auto last = cons.values.begin() + static_cast<std::ptrdiff_t>(cons.offsets[r + 1] * constituentWidth);
+          dst.constituents.insert(dst.constituents.end(), first, last);
+          dst.offsets.push_back(dst.offsets.back() + (cons.offsets[r + 1] - cons.offsets[r]));
+        }
         if (all != nullptr) {
           all->validation.push_back(isVal ? 1 : 0);
           all->entry.push_back(range.first + e);
@@ -426,6 +798,19 @@ struct Dataset::Impl {
       }
     }
     readSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  void count(const Chunk& c, SplitCounts& n) const {
+    n.rows += c.rows();
+    if (spec.multiClass()) {
+      n.perClass.resize(spec.label.classes.size(), 0);
+      for (float l : c.labels) {
+        ++n.perClass[static_cast<std::size_t>(l)];
+      }
+    } else {
+      n.positives += static_cast<uint64_t>(std::count_if(c.labels.begin(), c.labels.end(), [](float l) { return l > 0.5f; }));
+    }
+    n.constituents += c.offsets.empty() ? 0 : c.offsets.back();
   }
 
   std::vector<io::EntryRange> ranges() const {
@@ -445,37 +830,42 @@ Dataset::Dataset(const TrainingSpec& spec, const std::vector<std::string>& files
   im.options = options;
   im.reader = io::makeReader(files);
   im.resolve();
-  // Rough size of everything in memory: features and label per object, twice while
-  // chunks are appended.
-  const uint64_t bytes = im.input.objects * (im.width + 1) * sizeof(float) * 2;
+  // Rough size of everything in memory: features and label per object and the
+  // constituents' values, twice while chunks are appended.
+  const uint64_t bytes = (im.input.objects * (im.width + 2) + im.constituentObjects * im.constituentWidth) * sizeof(float) * 2;
   im.inMemory = bytes <= options.memoryBudgetBytes;
-  auto add = [](const Chunk& c, SplitCounts& n) {
-    n.rows += c.rows();
-    n.positives += static_cast<uint64_t>(std::count_if(c.labels.begin(), c.labels.end(), [](float l) { return l > 0.5f; }));
-  };
   for (const auto& r : im.ranges()) {
     if (im.inMemory) {
       im.load(r, im.train, im.validation);
     } else {
       Chunk tr, va; // only counted here; streamed again on every pass
       im.load(r, tr, va);
-      add(tr, im.counts[0]);
-      add(va, im.counts[1]);
+      im.count(tr, im.counts[0]);
+      im.count(va, im.counts[1]);
     }
   }
   if (im.inMemory) {
-    add(im.train, im.counts[0]);
-    add(im.validation, im.counts[1]);
+    im.count(im.train, im.counts[0]);
+    im.count(im.validation, im.counts[1]);
   }
   if (im.counts[0].rows == 0 || im.counts[1].rows == 0) {
     im.fail("the " + std::string(im.counts[0].rows == 0 ? "training" : "validation") + " split has no objects (" +
             std::to_string(im.events) + " events)");
+  }
+  if (spec.multiClass()) {
+    for (std::size_t k = 0; k < spec.label.classes.size(); ++k) {
+      if (im.counts[0].perClass[k] == 0) {
+        im.fail("no training object is of class '" + spec.label.classes[k].name + "'");
+      }
+    }
   }
 }
 
 Dataset::~Dataset() = default;
 
 std::size_t Dataset::width() const { return m_impl->width; }
+std::size_t Dataset::constituentWidth() const { return m_impl->constituentWidth; }
+const std::vector<std::string>& Dataset::constituentNames() const { return m_impl->constituentNames; }
 const std::vector<std::string>& Dataset::featureNames() const { return m_impl->featureNames; }
 SplitCounts Dataset::counts(Split split) const { return m_impl->counts[split == Split::Training ? 0 : 1]; }
 uint64_t Dataset::events() const { return m_impl->events; }
@@ -493,7 +883,7 @@ void Dataset::forEachChunk(Split split, uint64_t shuffleSeed, const std::functio
       return;
     }
     Chunk c = all;
-    permuteRows(c, im.width, shuffleSeed);
+    permuteRows(c, im.width, im.constituentWidth, shuffleSeed);
     f(c);
     return;
   }
@@ -512,7 +902,7 @@ void Dataset::forEachChunk(Split split, uint64_t shuffleSeed, const std::functio
       continue;
     }
     if (shuffleSeed != 0) {
-      permuteRows(c, im.width, rng.next());
+      permuteRows(c, im.width, im.constituentWidth, rng.next());
     }
     f(c);
   }
@@ -535,6 +925,8 @@ LabelledRows readLabelledRows(const TrainingSpec& spec, const std::vector<std::s
   out.width = im.width;
   out.featureNames = im.featureNames;
   out.events = im.events;
+  out.constituentWidth = im.constituentWidth;
+  out.constituentNames = im.constituentNames;
   Chunk unused;
   const uint64_t step = std::max<uint64_t>(1, DatasetOptions{}.chunkEvents);
   for (uint64_t a = range.first; a < range.last; a += step) {

@@ -4,18 +4,27 @@
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
 #include "podml/onnx/ModelCard.h"
+#include "podml/io/Reader.h"
 #include "podml/onnx/Session.h"
 #include "podml/train/Metrics.h"
 
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 namespace podml::train {
 namespace {
 
 std::string describeLabel(const LabelSpec& l) {
   std::string s = !l.link.empty() ? l.link + " -> " + l.member : !l.relation.empty() ? l.relation + "." + l.member : l.member;
+  if (!l.classes.empty()) {
+    std::string names;
+    for (const auto& c : l.classes) {
+      names += (names.empty() ? "" : ", ") + c.name;
+    }
+    return s + " as classes {" + names + "}";
+  }
   if (l.signalValues.empty()) {
     return s + " != 0";
   }
@@ -35,10 +44,13 @@ json::Value provenance(const TrainingSpec& spec, const TrainReport& r, const std
   for (const auto& f : featureNames) {
     features.push_back(f);
   }
-  auto hidden = json::Value::array();
-  for (auto h : spec.network.hidden) {
-    hidden.push_back(h);
-  }
+  auto sizes = [](const std::vector<int64_t>& v) {
+    auto a = json::Value::array();
+    for (auto h : v) {
+      a.push_back(h);
+    }
+    return json::dump(a);
+  };
   auto p = json::Value::object();
   p.set("trainer", "podml train (libtorch)");
   p.set("spec", spec.source);
@@ -46,9 +58,28 @@ json::Value provenance(const TrainingSpec& spec, const TrainReport& r, const std
   p.set("events", r.events);
   p.set("training_objects", r.training.rows);
   p.set("validation_objects", r.validation.rows);
+  if (!r.training.perClass.empty()) {
+    auto per = json::Value::object();
+    for (std::size_t k = 0; k < spec.label.classes.size(); ++k) {
+      per.set(spec.label.classes[k].name, r.training.perClass[k]);
+    }
+    p.set("training_objects_per_class", std::move(per));
+  }
   p.set("label", describeLabel(spec.label));
   p.set("features", std::move(features));
-  p.set("network", "MLP hidden " + json::dump(hidden) + ", " + spec.network.activation + ", sigmoid output");
+  const auto& n = spec.network;
+  const std::string head = spec.multiClass() ? "softmax over " + std::to_string(spec.label.classes.size()) + " classes"
+                                             : "sigmoid output";
+  p.set("network", n.name == "deepsets" ? "DeepSets phi " + sizes(n.phi) + ", " + n.pooling + " pooling, rho " +
+                                              sizes(n.hidden) + ", " + n.activation + ", " + head
+                                        : "MLP hidden " + sizes(n.hidden) + ", " + n.activation + ", " + head);
+  if (!r.constituentNames.empty()) {
+    auto c = json::Value::array();
+    for (const auto& f : r.constituentNames) {
+      c.push_back(f);
+    }
+    p.set("constituent_features", std::move(c));
+  }
   p.set("epochs_run", static_cast<int64_t>(r.history.size()));
   p.set("best_epoch", r.bestEpoch);
   p.set("seed", spec.training.seed);
@@ -60,22 +91,166 @@ json::Value provenance(const TrainingSpec& spec, const TrainReport& r, const std
 } // namespace
 
 onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm, const std::string& provenanceJson) {
-  onnx::ScoreCardSpec c;
-  c.inputName = spec.inputName;
-  c.collectionType = spec.inputType;
-  c.collection = spec.inputCollection;
-  c.members = spec.features;
-  c.preprocessing = "standardised in the graph: (x - mean) / std, mean and std of the training set";
-  c.outputName = spec.output.name;
-  c.meaning = spec.output.meaning.empty() ? "probability that " + describeLabel(spec.label) : spec.output.meaning;
-  if (!spec.output.targetType.empty()) {
-    c.target = onnx::CardTarget{spec.output.targetType, spec.output.targetMember, spec.output.targetRelation,
-                                spec.output.targetCollection};
+  const std::string meaning = spec.output.meaning.empty()
+                                  ? (spec.multiClass() ? "probability per class of " : "probability that ") + describeLabel(spec.label)
+                                  : spec.output.meaning;
+  if (spec.version == 1) {
+    onnx::ScoreCardSpec c;
+    c.inputName = spec.inputName;
+    c.collectionType = spec.inputType;
+    c.collection = spec.inputCollection;
+    c.members = spec.features;
+    c.preprocessing = "standardised in the graph: (x - mean) / std, mean and std of the training set";
+    c.outputName = spec.output.name;
+    c.meaning = meaning;
+    if (!spec.output.targetType.empty()) {
+      c.target = onnx::CardTarget{spec.output.targetType, spec.output.targetMember, spec.output.targetRelation,
+                                  spec.output.targetCollection};
+    }
+    c.producer = "podml " PODML_VERSION_STRING;
+    c.provenanceJson = provenanceJson;
+    return onnx::makeScoreCard(c, dm);
   }
-  c.producer = "podml " PODML_VERSION_STRING;
-  c.provenanceJson = provenanceJson;
-  return onnx::makeScoreCard(c, dm);
+  onnx::ModelCard card;
+  card.dataModel = dm.name;
+  card.producer = "podml " PODML_VERSION_STRING;
+  card.provenanceJson = provenanceJson;
+  card.inputs = spec.inputs;
+  for (auto& in : card.inputs) {
+    if (in.kind == onnx::InputKind::Objects || in.kind == onnx::InputKind::Constituents) {
+      in.preprocessing = "standardised in the graph: (x - mean) / std, mean and std of the training set";
+    }
+  }
+  onnx::CardOutput out;
+  out.name = spec.output.name;
+  out.meaning = meaning;
+  out.input = spec.inputs.front().name;
+  const int64_t columns = spec.multiClass() ? static_cast<int64_t>(spec.label.classes.size()) : 1;
+  out.shape = {std::string("N"), columns};
+  for (const auto& c : spec.label.classes) {
+    out.classes.push_back({c.name, c.code, {}});
+  }
+  if (!spec.output.targetType.empty()) {
+    onnx::CardTarget t{spec.output.targetType, spec.output.targetMember, spec.output.targetRelation,
+                       spec.output.targetCollection};
+    if (spec.multiClass()) {
+      t.perClass = spec.output.perClass == "vector" ? onnx::ClassWriteBack::Vector : onnx::ClassWriteBack::Collections;
+      t.classMember = spec.output.classMember;
+    }
+    out.target = std::move(t);
+  }
+  card.outputs.push_back(std::move(out));
+  card.completeFrom(dm);
+  for (auto& in : card.inputs) {
+    if (in.kind == onnx::InputKind::Objects) {
+      int64_t width = 0;
+      for (const auto& m : in.members) {
+        int64_t w = 1;
+        for (auto d : m.shape) {
+          w *= d;
+        }
+        width += w;
+      }
+      in.shape = {std::string("N"), width};
+    }
+  }
+  return card;
 }
+
+namespace {
+
+// The graph's input tensors for rows [first, first + n) of a chunk, in the card's input
+// order and layouts: what the inference gather would hand ONNX Runtime.
+std::vector<onnx::Tensor> tensorsOf(const onnx::ModelCard& card, const Chunk& c, std::size_t first, std::size_t n,
+                                    std::size_t width, std::size_t constituentWidth) {
+  std::size_t p = 1;
+  const onnx::ConstituentSource* src = nullptr;
+  for (const auto& in : card.inputs) {
+    if (in.kind == onnx::InputKind::Constituents) {
+      src = &*in.constituents;
+    }
+  }
+  if (src != nullptr) {
+    for (std::size_t r = first; r < first + n; ++r) {
+      p = std::max<std::size_t>(p, c.offsets[r + 1] - c.offsets[r]);
+    }
+    if (src->maxCount > 0) {
+      p = src->maxCount;
+    }
+  }
+  const auto rows = static_cast<int64_t>(n);
+  std::vector<onnx::Tensor> out;
+  std::size_t column = 0; // first constituent value of the next constituents input
+  for (const auto& in : card.inputs) {
+    onnx::Tensor t;
+    t.dtype = in.dtype;
+    if (in.kind == onnx::InputKind::Objects) {
+      t.shape = {rows, static_cast<int64_t>(width)};
+      t.data.resize(n * width * sizeof(float));
+      std::memcpy(t.data.data(), c.features.data() + first * width, t.data.size());
+    } else if (in.kind == onnx::InputKind::Constituents) {
+      std::size_t f = 0;
+      for (const auto& m : in.members) {
+        std::size_t w = 1;
+        for (auto d : m.shape) {
+          w *= d;
+        }
+        f += w;
+      }
+      const bool nfp = in.constituents->layout == onnx::ConstituentLayout::FeaturesFirst;
+      t.shape = nfp ? std::vector<int64_t>{rows, static_cast<int64_t>(f), static_cast<int64_t>(p)}
+                    : std::vector<int64_t>{rows, static_cast<int64_t>(p), static_cast<int64_t>(f)};
+      std::vector<float> v(n * f * p, static_cast<float>(in.constituents->padValue));
+      for (std::size_t r = 0; r < n; ++r) {
+        const uint64_t a = c.offsets[first + r];
+        const std::size_t k = std::min<std::size_t>(c.offsets[first + r + 1] - a, p);
+        for (std::size_t j = 0; j < k; ++j) {
+          for (std::size_t q = 0; q < f; ++q) {
+            const float x = c.constituents[(a + j) * constituentWidth + column + q];
+            v[nfp ? (r * f + q) * p + j : (r * p + j) * f + q] = x;
+          }
+        }
+      }
+      column += f;
+      t.data.resize(v.size() * sizeof(float));
+      std::memcpy(t.data.data(), v.data(), t.data.size());
+    } else if (in.kind == onnx::InputKind::Mask) {
+      t.shape.assign(in.shape.size(), 1);
+      t.shape.front() = rows;
+      t.shape.back() = static_cast<int64_t>(p);
+      const bool isBool = in.dtype == DType::Bool;
+      t.data.assign(n * p * (isBool ? sizeof(bool) : sizeof(float)), std::byte{0});
+      for (std::size_t r = 0; r < n; ++r) {
+        const std::size_t k = std::min<std::size_t>(c.offsets[first + r + 1] - c.offsets[first + r], p);
+        for (std::size_t j = 0; j < k; ++j) {
+          if (isBool) {
+            reinterpret_cast<bool*>(t.data.data())[r * p + j] = true;
+          } else {
+            reinterpret_cast<float*>(t.data.data())[r * p + j] = 1.0f;
+          }
+        }
+      }
+    } else {
+      throw ModelError("cannot check the export: input kind '" + std::string(onnx::inputKindName(in.kind)) +
+                       "' is not made by podml train");
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+double maxDifference(const float* a, const std::vector<float>& b, std::size_t n, double current) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = std::fabs(static_cast<double>(a[i]) - b[i]);
+    current = std::isnan(d) ? INFINITY : std::max(current, d);
+  }
+  return current;
+}
+
+// Events on which the export is also run through the inference gather, from the files.
+constexpr uint64_t kGatherCheckEvents = 64;
+
+} // namespace
 
 TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::string>& files, const std::string& modelPath,
                            const TrainOptions& options) {
@@ -86,7 +261,7 @@ TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::stri
   if (options.callbacks.onData) {
     options.callbacks.onData(data);
   }
-  auto model = fitMlp(data, spec, options.callbacks, options.threads);
+  auto model = fit(data, spec, options.callbacks, options.threads);
 
   TrainReport r;
   r.modelPath = modelPath;
@@ -98,6 +273,8 @@ TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::stri
   r.bestEpoch = model.bestEpoch();
   r.samplesSeen = model.samplesSeen();
   r.stepSeconds = model.stepSeconds();
+  r.batchSeconds = model.batchSeconds();
+  r.constituentNames = data.constituentNames();
   for (const auto& e : r.history) {
     if (e.epoch == r.bestEpoch) {
       r.validationAuc = e.validationAuc;
@@ -105,27 +282,69 @@ TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::stri
     }
   }
   const auto card = makeCard(spec, data.dataModel(), json::dump(provenance(spec, r, data.featureNames())));
-  writeMlpOnnx(modelPath, model.weights(), spec.inputName, spec.output.name, card.toJson(),
-               "Binary classifier trained by podml from " + spec.source);
+  const std::string doc = std::string(spec.multiClass() ? "Classifier" : "Binary classifier") + " trained by podml from " + spec.source;
+  if (const auto* mlp = model.mlp()) {
+    writeMlpOnnx(modelPath, *mlp, spec.inputName, spec.output.name, card.toJson(), doc);
+  } else {
+    DeepSetsGraph g;
+    const auto* cons = spec.constituentsInput();
+    g.constituents = cons->name;
+    g.featuresFirst = cons->constituents->layout == onnx::ConstituentLayout::FeaturesFirst;
+    g.maxCount = cons->constituents->maxCount;
+    g.mask = spec.maskInput()->name;
+    g.boolMask = spec.maskInput()->dtype == DType::Bool;
+    g.objects = spec.objectsInput() != nullptr ? spec.objectsInput()->name : "";
+    g.output = spec.output.name;
+    for (const auto& in : spec.inputs) {
+      g.order.push_back(in.name);
+    }
+    writeDeepSetsOnnx(modelPath, *model.deepSets(), g, card.toJson(), doc);
+  }
 
   // The export is only trusted once ONNX Runtime reproduces libtorch on the validation
   // set; the Session also checks the card against the graph and the data model.
   onnx::Session session(modelPath, data.dataModel());
+  const std::size_t outputs = model.outputs();
   double maxDiff = 0;
   data.forEachChunk(Split::Validation, 0, [&](const Chunk& c) {
-    const auto torchScores = model.predict(c.features.data(), c.rows());
-    onnx::Tensor x;
-    x.dtype = DType::Float32;
-    x.shape = {static_cast<int64_t>(c.rows()), static_cast<int64_t>(data.width())};
-    x.data.resize(c.features.size() * sizeof(float));
-    std::memcpy(x.data.data(), c.features.data(), x.data.size());
-    const auto out = session.runTensors({x});
-    const float* ort = out.front().as<float>();
-    for (std::size_t i = 0; i < c.rows(); ++i) {
-      const double d = std::fabs(static_cast<double>(ort[i]) - torchScores[i]);
-      maxDiff = std::isnan(d) ? INFINITY : std::max(maxDiff, d);
+    const auto torchScores = model.predict(c);
+    constexpr std::size_t kBlock = 4096;
+    for (std::size_t a = 0; a < c.rows(); a += kBlock) {
+      const std::size_t n = std::min(kBlock, c.rows() - a);
+      const auto out = session.runTensors(tensorsOf(card, c, a, n, data.width(), data.constituentWidth()));
+      const std::vector<float> ref(torchScores.begin() + static_cast<std::ptrdiff_t>(a * outputs),
+                                   torchScores.begin() + static_cast<std::ptrdiff_t>((a + n) * outputs));
+      maxDiff = maxDifference(out.front().as<float>(), ref, n * outputs, maxDiff);
     }
   });
+  // And through the inference gather on the first events of the files, read as podml
+  // infer reads them: training rows and inference tensors must be the same.
+  {
+    const uint64_t events = std::min<uint64_t>(data.events(), kGatherCheckEvents);
+    const auto rows = readLabelledRows(spec, data.files(), {0, events});
+    const auto torchScores = model.predict(rows.rows);
+    auto reader = io::makeReader(data.files());
+    std::size_t row = 0;
+    for (uint64_t e = 0; e < events && row < rows.entry.size(); ++e) {
+      if (rows.entry[row] != e) {
+        continue;
+      }
+      const auto result = session.run(reader->readFrame(spec.category, e));
+      const float* ort = result.tensors.front().as<float>();
+      const auto scored = static_cast<std::size_t>(result.tensors.front().shape.front());
+      for (; row < rows.entry.size() && rows.entry[row] == e; ++row) {
+        const std::size_t o = rows.object[row];
+        if (o >= scored) {
+          throw ModelError("cannot check the export: entry " + std::to_string(e) + " has " + std::to_string(scored) +
+                           " scored objects at inference, fewer than in training");
+        }
+        const std::vector<float> ref(torchScores.begin() + static_cast<std::ptrdiff_t>(row * outputs),
+                                     torchScores.begin() + static_cast<std::ptrdiff_t>((row + 1) * outputs));
+        maxDiff = maxDifference(ort + o * outputs, ref, outputs, maxDiff);
+      }
+      ++r.gatherCheckedEvents;
+    }
+  }
   r.maxExportDifference = maxDiff;
   if (!(maxDiff <= kExportTolerance)) {
     throw ModelError("exported model '" + modelPath + "' differs from libtorch by " + std::to_string(maxDiff) +

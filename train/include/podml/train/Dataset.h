@@ -1,9 +1,11 @@
 #pragma once
 /// \file Dataset.h
-/// Training data from podml files: the spec's feature columns of one collection and
-/// a binary label per object (from a member, or joined through a link), read with
-/// bulk column reads, split into training and validation sets by event, and
-/// streamed in chunks of events so that memory stays bounded.
+/// Training data from podml files: per scored object the spec's members of its
+/// collection, the members of its constituents (through a relation or link: ordered and
+/// truncated as the model card says, so exactly what inference gathers) and a label
+/// (binary, or a class index), read with bulk column reads, split into training and
+/// validation sets by event, and streamed in chunks of events so that memory stays
+/// bounded.
 
 #include "podml/io/Reader.h"
 #include "podml/train/TrainingSpec.h"
@@ -23,10 +25,14 @@ namespace podml::train {
 /// Which part of the data.
 enum class Split : uint8_t { Training, Validation };
 
-/// Rows of features and labels, row-major.
+/// Rows of features and labels, row-major; a row is one scored object.
 struct Chunk {
-  std::vector<float> features; ///< rows x width
-  std::vector<float> labels;   ///< rows, 0 or 1
+  std::vector<float> features; ///< rows x width: the objects input (empty without one)
+  std::vector<float> labels;   ///< rows: 0 or 1, or the class index
+  /// rows + 1: the constituents of row r are [offsets[r], offsets[r + 1]) (empty
+  /// without a constituents input).
+  std::vector<uint64_t> offsets;
+  std::vector<float> constituents; ///< constituents x constituentWidth, each row's in the card's order
   std::size_t rows() const { return labels.size(); }
 };
 
@@ -39,7 +45,9 @@ struct DatasetOptions {
 /// Counts of one split.
 struct SplitCounts {
   uint64_t rows{0};
-  uint64_t positives{0};
+  uint64_t positives{0};          ///< binary label: rows labelled 1
+  std::vector<uint64_t> perClass; ///< classes: rows per class
+  uint64_t constituents{0};       ///< constituents over the rows (after truncation)
 };
 
 /// Every row a Dataset of `spec` over `files` makes, in file order (entries, then
@@ -54,6 +62,8 @@ struct LabelledRows {
   std::size_t width{0};                 ///< values per row
   std::vector<std::string> featureNames; ///< one per value
   uint64_t events{0};                   ///< entries of the category over the files
+  std::size_t constituentWidth{0};      ///< values per constituent
+  std::vector<std::string> constituentNames; ///< one per constituent value
 };
 
 /// Reads the rows of `spec` over `files` for entries `range` (all if last == 0). Throws
@@ -75,6 +85,10 @@ public:
   std::size_t width() const;
   /// A name per input value, e.g. `momentum.x` or `covMatrix[3]`.
   const std::vector<std::string>& featureNames() const;
+  /// Values per constituent: every constituents input's members, in spec order.
+  std::size_t constituentWidth() const;
+  /// A name per constituent value.
+  const std::vector<std::string>& constituentNames() const;
   /// Rows and positives of a split.
   SplitCounts counts(Split split) const;
   /// Events over all files.

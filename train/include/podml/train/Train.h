@@ -1,8 +1,9 @@
 #pragma once
 /// \file Train.h
 /// The whole C++ training route of `podml train`: read the data a spec names, train
-/// the MLP with libtorch, export it to ONNX with its model card, and check the export
-/// with ONNX Runtime against libtorch on the validation set.
+/// the MLP or DeepSets network with libtorch, export it to ONNX with its model card, and
+/// check the export with ONNX Runtime against libtorch on the validation set and, through
+/// the inference gather, on the first events of the files.
 
 #include "podml/train/Dataset.h"
 #include "podml/train/Trainer.h"
@@ -37,15 +38,19 @@ struct TrainReport {
   int bestEpoch{0};
   double validationAuc{0};       ///< of the kept weights
   double validationAccuracy{0};
-  double maxExportDifference{0}; ///< max |ONNX Runtime - libtorch| over the validation set
+  double maxExportDifference{0}; ///< max |ONNX Runtime - libtorch| over the validation set and the gathered events
+  uint64_t gatherCheckedEvents{0}; ///< events run through Session::run for that check
+  std::vector<std::string> constituentNames; ///< one per constituent value (empty: none)
   double readSeconds{0};         ///< reading files and building rows
+  double batchSeconds{0};        ///< building batch tensors (padding constituents) while training
   double stepSeconds{0};         ///< optimisation steps (forward, backward, update)
   double totalSeconds{0};
   uint64_t samplesSeen{0};       ///< training objects over all epochs
 };
 
 /// The model card a spec gives for data model `dm` (members completed from it) with
-/// `provenanceJson` attached.
+/// `provenanceJson` attached: version 1 for a version 1 spec, else the lowest version
+/// that holds it. Both training routes attach this card.
 onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm, const std::string& provenanceJson);
 
 /// Trains on `files` as `spec` says and writes `modelPath` (ONNX with the card).
