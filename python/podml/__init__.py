@@ -44,6 +44,7 @@ from ._podml import (
     read_card_file,
     read_training_spec,
     shard,
+    training_card,
 )
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "read_card_file",
     "read_training_spec",
     "shard",
+    "training_card",
 ]
 
 

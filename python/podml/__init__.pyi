@@ -252,7 +252,14 @@ def read_training_spec(spec: _Path | dict[str, Any]) -> dict[str, Any]:
 def labelled_rows(
     spec: _Path | dict[str, Any], files: _Path | Iterable[_Path], first: int = 0, last: int = 0
 ) -> dict[str, Any]:
-    """The rows ``podml train`` makes: features, labels, validation mask, entry and object per row."""
+    """The rows ``podml train`` makes: features, labels, validation mask, entry and object per row;
+    with constituents also ``constituents`` [M, F], ``offsets`` [rows + 1], ``constituent_names``;
+    with classes ``labels`` is int64 and ``class_names`` lists them."""
+
+def training_card(
+    spec: _Path | dict[str, Any], files: _Path | Iterable[_Path], provenance: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The model card ``podml train`` attaches for ``spec``, completed from ``files``' data model."""
 
 def read_card_file(path: _Path) -> dict[str, Any]:
     """A model card file (YAML, or JSON for ``.json``) as a dict."""

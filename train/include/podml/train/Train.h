@@ -6,6 +6,7 @@
 /// the inference gather, on the first events of the files.
 
 #include "podml/train/Dataset.h"
+#include "podml/train/SpecCard.h"
 #include "podml/train/Trainer.h"
 #include "podml/train/TrainingSpec.h"
 
@@ -47,11 +48,6 @@ struct TrainReport {
   double totalSeconds{0};
   uint64_t samplesSeen{0};       ///< training objects over all epochs
 };
-
-/// The model card a spec gives for data model `dm` (members completed from it) with
-/// `provenanceJson` attached: version 1 for a version 1 spec, else the lowest version
-/// that holds it. Both training routes attach this card.
-onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm, const std::string& provenanceJson);
 
 /// Trains on `files` as `spec` says and writes `modelPath` (ONNX with the card).
 /// Throws DefinitionError/IoError for a spec or data that do not fit, ModelError if
