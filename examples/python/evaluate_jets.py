@@ -147,7 +147,7 @@ def rejection(score, sig, bkg, efficiency):
     out = {"rejection": n / passing if passing else None, "passing": passing, "background": n}
     if not passing:
         # None of n passed: the efficiency is below 1/n, the rejection above n.
-        out["rejection_lower_limit"] = n
+        out.update(rejection_lower_limit=n, efficiency_upper_limit=1 / n)
     return out
 
 
@@ -182,15 +182,19 @@ def rejection_plot(plt, path, title, flavours, signal, backgrounds, curves, xlim
         ax.plot(x, 1 / x, ":", color="lightgrey", label="random")
         for g in guides:
             ax.axvline(g, color="grey", linewidth=0.8, linestyle=":")
+            ax.annotate(f"{g:.0%}", (g, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                        textcoords="offset points", fontsize=8, color="grey")
         ax.set_xlim(*xlim)
         ax.set_yscale("log")
         ax.set_ylim(0.9, top * 1.5)
         ax.set_xlabel(f"{signal}-jet efficiency")
         ax.set_ylabel(f"{bkg}-jet rejection (1 / efficiency)")
         ax.grid(alpha=0.3, which="both")
-    axes[0].legend(fontsize=8)
+    # One legend below both panels: inside, it would hide the best curves at low efficiency.
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
@@ -217,6 +221,9 @@ def main(argv=None):
     jet_offsets = offsets_of(truth_jets)
     flavour = truth_flavour(truth, jet_offsets)
     flavours = {"b": flavour == 5, "c": flavour == 4, "light": flavour == 0}
+    missing = [k for k, v in flavours.items() if not v.any()]
+    if missing:
+        raise podml.UsageError(f"'{args.truth}' has no {' and no '.join(missing)} jets to evaluate on")
     largest, second = track_counting(truth, jet_offsets)
     cuts = dict(zip(CUTS, (second, largest)))
 
@@ -258,10 +265,12 @@ def main(argv=None):
             ax.hist(m["D_b"][flavours[k]], bins=bins, histtype="step", density=True, linewidth=1.5,
                     label=f"{k} jets ({flavours[k].sum()})", **style)
         ax.set_yscale("log")
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high * 6)  # room for the legend above the peaks
         ax.set_xlabel(f"D_b = ln(p_b / ({args.fc:g} p_c + {1 - args.fc:g} p_light))")
         ax.set_ylabel("normalised to unit area")
         ax.set_title(n)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, ncol=3, loc="upper center")
     fig.text(0.5, 0.01, "D_b is a log-likelihood ratio of softmax outputs trained with plain class fractions "
              "(no balancing): its range is unbounded. Each flavour is normalised to unit area.",
              ha="center", fontsize=8, style="italic")
