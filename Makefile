@@ -55,6 +55,7 @@ BENCH_STRUCTURED_EVENTS ?= 200
 BENCH_STRUCTURED_REPS ?= 5
 BENCH_TRAIN_EVENTS ?= 20000
 BENCH_TRAIN_EPOCHS ?= 5
+BENCH_TRAIN_JETS_EVENTS ?= 10000
 BENCH_DIR := build/release/bench
 BENCH_REPORT := $(BENCH_DIR)/report.jsonl
 bench: deps
@@ -72,6 +73,7 @@ bench: deps
 	run structured ./$(BENCH_DIR)/podml-bench-structured --models $(BENCH_DIR)/models --events $(BENCH_STRUCTURED_EVENTS) \
 	  --reps $(BENCH_STRUCTURED_REPS); \
 	run train ./$(BENCH_DIR)/podml-bench-train --events $(BENCH_TRAIN_EVENTS) --epochs $(BENCH_TRAIN_EPOCHS); \
+	run train-jets ./$(BENCH_DIR)/podml-bench-train --task jets --events $(BENCH_TRAIN_JETS_EVENTS) --epochs $(BENCH_TRAIN_EPOCHS); \
 	./build/release/cli/podml toy -q -n 1000 -o $(BENCH_DIR)/startup.h5; \
 	run startup ./$(BENCH_DIR)/podml-bench-startup --podml build/release/cli/podml --file $(BENCH_DIR)/startup.h5; \
 	/usr/bin/python3 scripts/bench-report.py $(BENCH_REPORT) -o $(BENCH_DIR)/report.md || failed="$$failed bench-report.py"; \

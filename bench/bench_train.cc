@@ -1,7 +1,9 @@
-// Training throughput (issue 5): the C++ trainer (libtorch) and the Python route
-// (podml module + PyTorch, examples/python/train.py) on the same toy file, spec and
-// network, with every epoch run. Prints a markdown table of samples/s, the share of
-// time spent reading data, and the ratio C++ / Python. With --report FILE (or
+// Training throughput: the C++ trainer (libtorch) and the Python route (podml module +
+// PyTorch) on the same toy file, spec and network, with every epoch run: the lepton MLP
+// (examples/toy-train.yaml, examples/python/train.py) or, with --task jets, DeepSets on
+// the jets' constituents (examples/toy-jets-train.yaml, examples/python/train_jets.py).
+// Prints a markdown table of samples/s, the share of time spent reading data and
+// building (padded) batches, and the ratio C++ / Python. With --report FILE (or
 // $PODML_BENCH_REPORT) the ratios are also appended to FILE as JSON lines (BenchCommon.h,
 // collected by make bench); a route that fails is reported there as an error row.
 #include "BenchCommon.h"
@@ -26,12 +28,13 @@ namespace {
 
 struct Route {
   std::string name;
-  double samples{0}, stepSeconds{0}, readSeconds{0}, totalSeconds{0}, auc{0};
+  double samples{0}, stepSeconds{0}, readSeconds{0}, batchSeconds{0}, totalSeconds{0}, auc{-1};
 };
 
 void usage() {
   std::fprintf(stderr,
-               "usage: podml-bench-train [--events N] [--epochs E] [--threads T] [--python PY] [--report FILE]\n");
+               "usage: podml-bench-train [--task leptons|jets] [--events N] [--epochs E] [--threads T] [--python PY]\n"
+               "                         [--report FILE]\n");
   std::exit(2);
 }
 
@@ -41,7 +44,7 @@ int main(int argc, char** argv) {
   uint64_t events = 20000;
   int epochs = 5, threads = 2;
   std::string python = "/usr/bin/python3";
-  std::string reportPath;
+  std::string reportPath, task = "leptons";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) {
@@ -57,17 +60,28 @@ int main(int argc, char** argv) {
       python = argv[++i];
     } else if (a == "--report") {
       reportPath = argv[++i];
+    } else if (a == "--task") {
+      task = argv[++i];
+      if (task != "leptons" && task != "jets") {
+        usage();
+      }
     } else {
       usage();
     }
   }
-  podml::bench::Report report("train");
+  const bool jets = task == "jets";
+  const std::string specPath = jets ? PODML_BENCH_JETS_SPEC : PODML_BENCH_TOY_SPEC;
+  const std::string script = jets ? PODML_BENCH_JETS_SCRIPT : PODML_BENCH_TRAIN_SCRIPT;
+  const std::string specName = jets ? "examples/toy-jets-train.yaml" : "examples/toy-train.yaml";
+  podml::bench::Report report(jets ? "train-jets" : "train");
   report.open(reportPath);
-  report.start("podml toy, " + std::to_string(events) + " events, examples/toy-train.yaml, " + std::to_string(epochs) +
+  report.start("podml toy, " + std::to_string(events) + " events, " + specName + ", " + std::to_string(epochs) +
                    " epochs, " + std::to_string(threads) + " threads",
                PODML_BENCH_CXX_FLAGS);
-  const char* const kStepsMetric = "training throughput, optimiser steps (C++ / Python)";
-  const char* const kEndMetric = "training throughput, end to end (C++ / Python)";
+  const std::string kStepsMetric = jets ? "DeepSets training throughput, optimiser steps (C++ / Python)"
+                                        : "training throughput, optimiser steps (C++ / Python)";
+  const std::string kEndMetric = jets ? "DeepSets training throughput, end to end (C++ / Python)"
+                                      : "training throughput, end to end (C++ / Python)";
 
   namespace fs = std::filesystem;
   const auto dir = fs::temp_directory_path() / ("podml-bench-train-" + std::to_string(::getpid()));
@@ -84,7 +98,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto spec = podml::train::TrainingSpec::fromYamlFile(PODML_BENCH_TOY_SPEC);
+  auto spec = podml::train::TrainingSpec::fromYamlFile(specPath);
   spec.training.epochs = epochs;
   spec.training.patience = 0;
   podml::train::TrainOptions options;
@@ -93,7 +107,8 @@ int main(int argc, char** argv) {
   std::string cppError;
   try {
     const auto r = podml::train::trainAndExport(spec, {data}, (dir / "cpp.onnx").string(), options);
-    cpp = {cpp.name, static_cast<double>(r.samplesSeen), r.stepSeconds, r.readSeconds, r.totalSeconds, r.validationAuc};
+    cpp = {cpp.name,       static_cast<double>(r.samplesSeen), r.stepSeconds, r.readSeconds, r.batchSeconds,
+           r.totalSeconds, r.validationAuc};
   } catch (const std::exception& e) {
     cppError = std::string("the C++ route failed: ") + e.what();
     std::fprintf(stderr, "podml-bench-train: %s\n", cppError.c_str());
@@ -102,7 +117,7 @@ int main(int argc, char** argv) {
   // The Python route runs in a child process; its stderr goes to a log, shown when it fails.
   const auto pyReport = (dir / "python.json").string();
   const auto pyLog = (dir / "python.log").string();
-  const std::string cmd = "PYTHONPATH=" PODML_BENCH_PYTHONPATH " " + python + " " + PODML_BENCH_TRAIN_SCRIPT + " " + PODML_BENCH_TOY_SPEC + " " + data + " -o " +
+  const std::string cmd = "PYTHONPATH=" PODML_BENCH_PYTHONPATH " " + python + " " + script + " " + specPath + " " + data + " -o " +
                           (dir / "python.onnx").string() + " --epochs " + std::to_string(epochs) +
                           " --no-early-stopping --threads " + std::to_string(threads) + " -q --report " + pyReport +
                           " 2> " + pyLog;
@@ -131,6 +146,9 @@ int main(int argc, char** argv) {
       py.readSeconds = j["read_seconds"].asDouble();
       py.totalSeconds = j["total_seconds"].asDouble();
       py.auc = j["validation_auc"].asDouble();
+      if (jets) {
+        py.batchSeconds = j["batch_seconds"].asDouble();
+      }
     } catch (const std::exception& e) {
       pyError = std::string("cannot read the Python route's report: ") + e.what();
       py.totalSeconds = 0;
@@ -147,23 +165,31 @@ int main(int argc, char** argv) {
   std::printf("## Training throughput\n\n");
   std::printf("machine: %s, load %s; libtorch/PyTorch threads: %d\n", podml::bench::cpuModel().c_str(),
               podml::bench::loadAverage().c_str(), threads);
-  std::printf("data: podml toy, %llu events, %llu reconstructed particles; spec examples/toy-train.yaml "
-              "(8 features, MLP 64-64, batch %lld), %d epochs without early stopping\n\n",
-              static_cast<unsigned long long>(summary.events),
-              static_cast<unsigned long long>(summary.reconstructedParticles),
-              static_cast<long long>(spec.training.batchSize), epochs);
-  std::printf("| route | samples/s (optimiser steps) | samples/s (end to end) | reading data | share reading | val AUC |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|\n");
+  if (jets) {
+    std::printf("data: podml toy, %llu events, %llu jets; spec %s (DeepSets phi 64-64, rho 64-64, P <= 16, "
+                "batch %lld; samples are jets), %d epochs without early stopping\n\n",
+                static_cast<unsigned long long>(summary.events), static_cast<unsigned long long>(summary.jets),
+                specName.c_str(), static_cast<long long>(spec.training.batchSize), epochs);
+  } else {
+    std::printf("data: podml toy, %llu events, %llu reconstructed particles; spec %s "
+                "(8 features, MLP 64-64, batch %lld), %d epochs without early stopping\n\n",
+                static_cast<unsigned long long>(summary.events),
+                static_cast<unsigned long long>(summary.reconstructedParticles), specName.c_str(),
+                static_cast<long long>(spec.training.batchSize), epochs);
+  }
+  std::printf("| route | samples/s (optimiser steps) | samples/s (end to end) | reading data | building batches | "
+              "share reading + batches | val AUC |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
   for (const auto* x : {&cpp, &py}) {
     if (x->totalSeconds <= 0) {
       continue;
     }
-    std::printf("| %s | %s | %s | %s s | %s %% | %s |\n", x->name.c_str(),
+    std::printf("| %s | %s | %s | %s s | %s s | %s %% | %s |\n", x->name.c_str(),
                 podml::bench::fmt("%.0f", x->samples / x->stepSeconds).c_str(),
                 podml::bench::fmt("%.0f", x->samples / x->totalSeconds).c_str(),
-                podml::bench::fmt("%.2f", x->readSeconds).c_str(),
-                podml::bench::fmt("%.1f", 100.0 * x->readSeconds / x->totalSeconds).c_str(),
-                podml::bench::fmt("%.4f", x->auc).c_str());
+                podml::bench::fmt("%.2f", x->readSeconds).c_str(), podml::bench::fmt("%.2f", x->batchSeconds).c_str(),
+                podml::bench::fmt("%.1f", 100.0 * (x->readSeconds + x->batchSeconds) / x->totalSeconds).c_str(),
+                x->auc >= 0 ? podml::bench::fmt("%.4f", x->auc).c_str() : "-");
   }
   if (cpp.totalSeconds > 0 && py.totalSeconds > 0) {
     std::printf("\nratio C++ / Python: %.2f (optimiser steps), %.2f (end to end)\n",
@@ -172,7 +198,7 @@ int main(int argc, char** argv) {
   }
 
   // The same for make bench's summary: samples/s of the C++ route against the Python route.
-  const auto throughputRow = [&](const char* metric, double cppSeconds, double pySeconds) {
+  const auto throughputRow = [&](const std::string& metric, double cppSeconds, double pySeconds) {
     podml::bench::ReportRow x;
     x.metric = metric;
     x.unit = "samples/s";

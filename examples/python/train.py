@@ -161,43 +161,6 @@ def train(spec, x, y, is_val, threads=0, log=print):
 
 # --- export ---------------------------------------------------------------------------------
 
-def card_for(spec, report, files, reader, width):
-    out = spec["output"]
-    name_in = spec["input"]["name"]
-    category = spec["category"]
-    info = next(c for c in reader.collections(category) if c.name == spec["input"]["collection"])
-    card = {
-        "podml_card": 1,
-        "datamodel": {"name": info.data_model, "schema_version": info.schema_version},
-        "inputs": [{
-            "name": name_in,
-            "collection_type": spec["input"]["type"],
-            "collection": spec["input"]["collection"],
-            "members": list(spec["features"]),
-            "dtype": "float32",
-            "shape": ["N", width],
-            "preprocessing": "standardised in the graph: (x - mean) / std, mean and std of the training set",
-        }],
-        "outputs": [{
-            "name": out["name"],
-            "meaning": out["meaning"] or "probability of the signal class",
-            "dtype": "float32",
-            "shape": ["N", 1],
-            "input": name_in,
-        }],
-        "provenance": {
-            "trainer": f"examples/python/train.py (PyTorch {torch.__version__})",
-            "files": [os.fspath(f) for f in files],
-            "best_epoch": report["best_epoch"],
-            "validation_auc": report["validation_auc"],
-            "seed": spec["training"]["seed"],
-        },
-    }
-    if "target" in out:
-        card["outputs"][0]["target"] = dict(out["target"])
-    return card
-
-
 def export(model, spec, report, reader, files, path):
     """torch.onnx.export, then the card attached with podml (members completed from the data)."""
     name_in = spec["input"]["name"]
@@ -208,7 +171,11 @@ def export(model, spec, report, reader, files, path):
         torch.onnx.export(Probabilities(model), torch.zeros(2, width), raw, opset_version=OPSET,
                           input_names=[name_in], output_names=[name_out],
                           dynamic_axes={name_in: {0: "N"}, name_out: {0: "N"}})
-        podml.attach_card(raw, card_for(spec, report, files, reader, width), path, data=reader)
+        # The card podml train attaches for this spec (one builder for both routes).
+        provenance = {"trainer": f"examples/python/train.py (PyTorch {torch.__version__})",
+                      "files": [os.fspath(f) for f in files], "best_epoch": report["best_epoch"],
+                      "validation_auc": report["validation_auc"], "seed": spec["training"]["seed"]}
+        podml.attach_card(raw, podml.training_card(spec, files, provenance), path)
     problems = podml.check(path, reader)
     if problems:
         raise podml.ModelError("exported model does not fit the data: " + "; ".join(problems))
@@ -244,6 +211,10 @@ def main(argv=None):
     if args.no_early_stopping:
         spec["training"]["early_stopping"]["patience"] = 0
     spec = podml.read_training_spec(spec)  # the overrides checked as the file was
+    if spec["podml_training"] != 1:
+        raise podml.DefinitionError(f"train.py trains version 1 specs ({args.spec} is version {spec['podml_training']}: "
+                                    "podml train trains its mlp and deepsets, examples/python/train_jets.py its "
+                                    "deepsets and attention)")
     log = (lambda *_: None) if args.quiet else print
     t0 = time.perf_counter()
     reader, x, y, is_val, read_seconds = load(spec, args.inputs)

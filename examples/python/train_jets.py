@@ -106,6 +106,19 @@ class Rows:
         return np.ascontiguousarray(out.transpose(0, 2, 1)) if layout == "NFP" else out
 
 
+def check_rows(spec, data, source):
+    """What podml train's Dataset refuses: an empty split, or a class without training rows."""
+    where = f"({source}; {spec['input']['collection']})"
+    for name, n in [("training", int((~data.validation).sum())), ("validation", int(data.validation.sum()))]:
+        if n == 0:
+            raise podml.DefinitionError(f"training spec does not fit the data: the {name} split has no objects {where}")
+    classes = list(spec["label"].get("classes", {}))
+    train_counts = np.bincount(data.labels[~data.validation].astype(np.int64), minlength=len(classes))
+    for k, name in enumerate(classes):
+        if train_counts[k] == 0:
+            raise podml.DefinitionError(f"training spec does not fit the data: no training object is of class '{name}' {where}")
+
+
 # --- networks -------------------------------------------------------------------------------
 
 ACTIVATIONS = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid,
@@ -119,6 +132,15 @@ def mlp(sizes, activation, last_activation=False):
     return torch.nn.Sequential(*(layers if last_activation else layers[:-1]))
 
 
+def layout_of(inputs, i):
+    """The constituents layout an input follows (None for objects)."""
+    if i["kind"] == "constituents":
+        return i["layout"]
+    if i["kind"] == "mask":
+        return next(x["layout"] for x in inputs if x["name"] == i["of"])
+    return None
+
+
 class Canonical(torch.nn.Module):
     """The graph's inputs (in spec order and layouts) as [N, k] objects, [N, P, F] constituents
     (all constituents inputs side by side) and a [N, P, 1] float mask, standardised with the
@@ -126,7 +148,7 @@ class Canonical(torch.nn.Module):
 
     def __init__(self, inputs, stats):
         super().__init__()
-        self.kinds = [(i["kind"], i.get("layout", "")) for i in inputs]
+        self.kinds = [(i["kind"], layout_of(inputs, i)) for i in inputs]
         for k, v in stats.items():
             self.register_buffer(k, torch.as_tensor(v))
 
@@ -138,7 +160,8 @@ class Canonical(torch.nn.Module):
             elif kind == "constituents":
                 cons.append(x.transpose(1, 2) if layout == "NFP" else x)
             else:
-                mask = x.float().reshape(x.shape[0], -1, 1)
+                # [N, 1, P] or [N, P] -> [N, P, 1]; no reshape(-1), which an empty batch breaks.
+                mask = x.float().transpose(1, 2) if layout == "NFP" else x.float().unsqueeze(-1)
         c = torch.cat(cons, 2) if len(cons) > 1 else cons[0]
         return objects, (c - self.c_mean) / self.c_std, mask
 
@@ -255,10 +278,7 @@ def train(spec, data, threads=0, log=print):
     f = len(stats["c_mean"])
     k = len(stats.get("o_mean", []))
     canonical = Canonical(data.inputs, stats)
-    kind = {"deepsets": DeepSets, "attention": Attention}.get(net_spec["name"])
-    if kind is None:
-        raise podml.DefinitionError(f"train_jets.py trains deepsets and attention, not '{net_spec['name']}' "
-                                    f"(examples/python/train.py trains mlp)")
+    kind = {"deepsets": DeepSets, "attention": Attention}[net_spec["name"]]
     model = kind(canonical, f, k, outputs, net_spec)
     opt = torch.optim.Adam(model.parameters(), lr=tr["learning_rate"], weight_decay=tr["weight_decay"])
     weights = class_weights(spec, data.labels[train_rows])
@@ -294,7 +314,7 @@ def train(spec, data, threads=0, log=print):
         report["samples"] += len(perm)
         model.eval()
         with torch.no_grad():
-            val_loss = float(evaluate_loss(model, data, val_rows, y_all, loss_fn))
+            val_loss = float(evaluate_loss(model, data, val_rows, y_all, weights))
         improved = val_loss < best_loss - es["min_delta"]
         if improved:
             best_loss, since, best_epoch = val_loss, 0, epoch
@@ -306,18 +326,55 @@ def train(spec, data, threads=0, log=print):
             f"{time.perf_counter() - t0:.1f} s{'  *' if improved else ''}")
         if es["patience"] > 0 and since >= es["patience"]:
             break
+    if best is None:
+        raise podml.ModelError(f"training never improved the validation loss (last {val_loss}): NaN in the data, "
+                               f"or lower training.learning_rate ({spec['input']['collection']})")
     model.load_state_dict(best)
     model.eval()
     report.update(history=history, best_epoch=best_epoch, validation_loss=best_loss)
     return Probabilities(model, outputs), report
 
 
-def evaluate_loss(model, data, rows, y_all, loss_fn, block=4096):
-    total = 0.0
+def evaluate_loss(model, data, rows, y_all, weights, block=4096):
+    """The validation loss as podml train computes it: binary, the plain mean log loss;
+    classes, the class-weighted mean cross-entropy over all rows (sum w_y l / sum w_y)."""
+    num = den = 0.0
     for a in range(0, len(rows), block):
         r = rows[a:a + block]
-        total += float(loss_fn(model(*data.tensors(r)), y_all[r])) * len(r)
-    return total / max(len(rows), 1)
+        z, y = model(*data.tensors(r)), y_all[r]
+        if z.shape[1] == 1:
+            p = torch.sigmoid(z).clamp(1e-7, 1 - 1e-7)
+            num += float(-(y * torch.log(p) + (1 - y) * torch.log(1 - p)).sum())
+            den += len(r)
+        else:
+            w = weights[y] if weights is not None else torch.ones(len(r))
+            num += float((w * torch.nn.functional.cross_entropy(z, y, reduction="none")).sum())
+            den += float(w.sum())
+    return num / max(den, 1e-30)
+
+
+def roc_auc(scores, labels):
+    """Area under the ROC curve of `scores` for boolean `labels` (ties count half)."""
+    order = np.argsort(scores, kind="mergesort")
+    s = scores[order]
+    _, inverse, counts = np.unique(s, return_inverse=True, return_counts=True)
+    ranks = (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]  # average rank of each tie group
+    pos = labels[order]
+    n_pos, n_neg = pos.sum(), (~pos).sum()
+    if n_pos == 0 or n_neg == 0:
+        return 0.5
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+
+
+def validation_auc(model, data):
+    """As podml train reports it: the AUC of a binary model, or the mean over classes of each
+    class against the rest."""
+    val = np.flatnonzero(data.validation)
+    p = predict(model, data, val)
+    y = data.labels[val]
+    if p.shape[1] == 1:
+        return roc_auc(p[:, 0], y > 0.5)
+    return float(np.mean([roc_auc(p[:, k], y == k) for k in range(p.shape[1])]))
 
 
 def predict(model, data, rows, block=4096):
@@ -328,15 +385,6 @@ def predict(model, data, rows, block=4096):
 
 # --- export ---------------------------------------------------------------------------------
 
-def layout_of(spec, i):
-    """The constituents layout an input follows (None for objects)."""
-    if i["kind"] == "constituents":
-        return i["layout"]
-    if i["kind"] == "mask":
-        return next(x["layout"] for x in spec["inputs"] if x["name"] == i["of"])
-    return None
-
-
 def export(model, spec, data, files, report, path):
     """torch.onnx.export, then the card podml train attaches (podml.training_card)."""
     names = [i["name"] for i in spec["inputs"]]
@@ -344,7 +392,7 @@ def export(model, spec, data, files, report, path):
     dynamic = {out: {0: "N"}}
     for i in spec["inputs"]:
         axes = {0: "N"}
-        layout = layout_of(spec, i)
+        layout = layout_of(spec["inputs"], i)
         if layout and data.max == 0:
             axes[2 if layout == "NFP" else 1] = "P"
         dynamic[i["name"]] = axes
@@ -397,21 +445,27 @@ def main(argv=None):
     ap.add_argument("spec", help="training spec version 2 (YAML), as for podml train")
     ap.add_argument("inputs", nargs="+", help="podml files or globs")
     ap.add_argument("-o", "--output", required=True, help="ONNX model to write")
-    ap.add_argument("--network", choices=["deepsets", "attention"], help="override network.name (its other keys must fit)")
     ap.add_argument("--threads", type=int, default=0, help="PyTorch threads (default: all cores)")
     ap.add_argument("--epochs", type=int, help="override training.epochs")
+    ap.add_argument("--no-early-stopping", action="store_true", help="run every epoch (for benchmarks)")
     ap.add_argument("--report", help="write a JSON report (losses, timings) here")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
     spec = podml.read_training_spec(args.spec)
-    if args.epochs:
+    if args.epochs is not None:
         spec["training"]["epochs"] = args.epochs
-    if args.network:
-        spec["network"]["name"] = args.network
+    if args.no_early_stopping:
+        spec["training"]["early_stopping"]["patience"] = 0
     spec = podml.read_training_spec(spec)  # the overrides checked as the file was
     log = (lambda *_: None) if args.quiet else print
     t0 = time.perf_counter()
+    if spec["podml_training"] < 2 or spec["network"]["name"] not in ("deepsets", "attention"):
+        raise podml.DefinitionError(f"train_jets.py trains version 2 specs with network deepsets or attention, not "
+                                    f"'{spec['network'].get('name', 'mlp')}' ({args.spec}; podml train trains mlp)")
+    # The card first, as podml train does: a spec the card cannot hold fails before training.
+    podml.training_card(spec, args.inputs)
     data = Rows(spec, args.inputs)
+    check_rows(spec, data, args.spec)
     counts = np.bincount(data.labels.astype(np.int64)) if len(data.labels) else []
     log(f"data: {len(data.labels)} jets (per class {list(counts)}), {int(data.validation.sum())} for validation, "
         f"{len(data.r.get('constituents', []))} constituents; read in {data.read_seconds:.2f} s")
@@ -419,8 +473,9 @@ def main(argv=None):
     export(model, spec, data, args.inputs, report, args.output)
     diff = check_export(model, spec, data, args.inputs, args.output)
     report.update(read_seconds=data.read_seconds, total_seconds=time.perf_counter() - t0, max_export_difference=diff,
-                  model=args.output, network=spec["network"]["name"])
+                  model=args.output, network=spec["network"]["name"], validation_auc=validation_auc(model, data))
     log(f"wrote {args.output}: best epoch {report['best_epoch']}, validation loss {report['validation_loss']:.4f}, "
+        f"AUC {report['validation_auc']:.4f}, "
         f"max |ONNX Runtime - PyTorch| = {diff:.2e}; {report['batch_seconds']:.1f} s building batches, "
         f"{report['step_seconds']:.1f} s optimising")
     if args.report:

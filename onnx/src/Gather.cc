@@ -289,11 +289,14 @@ void buildLists(const ConstituentGroup& g, const CollectionBase& scored, const F
     const auto cols = scored.columns();
     const auto* b = cols[g.beginColumn].data<uint32_t>();
     const auto* e = cols[g.endColumn].data<uint32_t>();
-    std::size_t at = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t count = e[i] - b[i];
-      keep(g, out.ids, at, at + count, event, out);
-      at += count;
+      // Each object's own range, as podio reads it (ranges need not be in object order).
+      if (b[i] > e[i] || e[i] > out.ids.size()) {
+        throw InferenceError("cannot gather " + g.what + ": object " + std::to_string(i) + " has range " +
+                             std::to_string(b[i]) + ".." + std::to_string(e[i]) + " into " +
+                             std::to_string(out.ids.size()) + " related objects");
+      }
+      keep(g, out.ids, b[i], e[i], event, out);
       out.begin[i + 1] = static_cast<uint32_t>(out.refs.size());
     }
   } else {

@@ -17,8 +17,9 @@ namespace {
 // A spec from a path (str or os.PathLike) or a dict in the YAML's structure (JSON is YAML).
 train::TrainingSpec specFrom(py::handle spec) {
   if (py::isinstance<py::dict>(spec)) {
-    const auto text = py::module_::import("json").attr("dumps")(spec).cast<std::string>();
-    return train::TrainingSpec::fromYaml(text, "training spec (a dict)");
+    // One key per line, so that the line in a message points at the key.
+    const auto text = py::module_::import("json").attr("dumps")(spec, py::arg("indent") = 1).cast<std::string>();
+    return train::TrainingSpec::fromYaml(text, "training spec (a dict, as JSON)");
   }
   const std::string path = pathString(spec);
   py::gil_scoped_release nogil;
@@ -104,7 +105,9 @@ py::dict specDict(const train::TrainingSpec& s) {
     if (!s.label.signalValues.empty()) {
       label["in"] = s.label.signalValues;
     }
-    label["unlinked"] = s.label.skipUnlinked ? "skip" : "background";
+    if (!s.label.link.empty() || !s.label.relation.empty()) {
+      label["unlinked"] = s.label.skipUnlinked ? "skip" : "background";
+    }
   }
   d["label"] = label;
   py::dict net;

@@ -129,7 +129,7 @@ def test_both_routes_see_the_same_rows_labels_and_split(work, tmp_path):
         yaml.safe_dump(spec, f)
     out = subprocess.run([PODML, "train", str(one_epoch), str(work / "train.h5"), "-o", str(tmp_path / "m.onnx")],
                          check=True, capture_output=True, text=True).stdout
-    m = re.search(r"(\d+) training objects \((\d+) signal\), (\d+) validation objects \((\d+) signal\)", out)
+    m = re.search(r"training (\d+) objects \((\d+) signal\); validation (\d+) objects \((\d+) signal\)", out)
     assert m, out
     assert [int(g) for g in m.groups()] == [int((~is_val).sum()), int(y[~is_val].sum()), int(is_val.sum()),
                                             int(y[is_val].sum())]

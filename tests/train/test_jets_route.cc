@@ -168,6 +168,53 @@ TEST(JetsRoute, T2_InferOnFreshJetsAndBeatTheJetLevelBaseline) {
   EXPECT_GT(rDeepSets, 3.0 * rMlp);
 }
 
+// Streaming (chunks of events, memory budget exceeded) gives the rows in memory, and both
+// are what readLabelledRows (the Python route's rows) gives for the validation events.
+TEST(JetsRoute, StreamedConstituentsAreTheRowsInMemory) {
+  const auto& t = trained();
+  const auto spec = podml::train::TrainingSpec::fromYamlFile(PODML_JETS_SPEC);
+  auto all = [](podml::train::Dataset& d) {
+    podml::train::Chunk out;
+    out.offsets.push_back(0);
+    d.forEachChunk(podml::train::Split::Validation, 0, [&](const podml::train::Chunk& c) {
+      out.features.insert(out.features.end(), c.features.begin(), c.features.end());
+      out.labels.insert(out.labels.end(), c.labels.begin(), c.labels.end());
+      out.constituents.insert(out.constituents.end(), c.constituents.begin(), c.constituents.end());
+      for (std::size_t r = 0; r < c.rows(); ++r) {
+        out.offsets.push_back(out.offsets.back() + c.offsets[r + 1] - c.offsets[r]);
+      }
+    });
+    return out;
+  };
+  podml::train::Dataset inMemory(spec, {t.data});
+  podml::train::Dataset streamed(spec, {t.data}, {.chunkEvents = 700, .memoryBudgetBytes = 1});
+  ASSERT_TRUE(inMemory.inMemory());
+  ASSERT_FALSE(streamed.inMemory());
+  const auto a = all(inMemory), b = all(streamed);
+  EXPECT_EQ(a.features, b.features);
+  EXPECT_EQ(a.labels, b.labels);
+  EXPECT_EQ(a.offsets, b.offsets);
+  EXPECT_EQ(a.constituents, b.constituents);
+  EXPECT_EQ(inMemory.counts(podml::train::Split::Training).perClass,
+            streamed.counts(podml::train::Split::Training).perClass);
+
+  const auto rows = podml::train::readLabelledRows(spec, {t.data});
+  podml::train::Chunk val;
+  val.offsets.push_back(0);
+  for (std::size_t r = 0; r < rows.rows.rows(); ++r) {
+    if (rows.validation[r] != 0) {
+      val.labels.push_back(rows.rows.labels[r]);
+      const auto first = rows.rows.offsets[r], last = rows.rows.offsets[r + 1];
+      val.constituents.insert(val.constituents.end(), rows.rows.constituents.begin() + static_cast<std::ptrdiff_t>(first * rows.constituentWidth),
+                              rows.rows.constituents.begin() + static_cast<std::ptrdiff_t>(last * rows.constituentWidth));
+      val.offsets.push_back(val.offsets.back() + last - first);
+    }
+  }
+  EXPECT_EQ(val.labels, a.labels);
+  EXPECT_EQ(val.offsets, a.offsets);
+  EXPECT_EQ(val.constituents, a.constituents);
+}
+
 TEST(JetsRoute, SpecThatDoesNotFitTheJetsIsNamed) {
   const auto& t = trained();
   auto spec = podml::train::TrainingSpec::fromYamlFile(PODML_JETS_SPEC);

@@ -312,6 +312,10 @@ struct Dataset::Impl {
              ", not " + spec.inputType);
       }
     }
+    if (concreteTypes(constituentType) != std::vector<std::string>{constituentType}) {
+      fail("input '" + firstName + "': the constituents are of interface " + constituentType +
+           ", which the inference gather cannot read (point the relation or link at a datatype)");
+    }
     std::vector<std::string> names;
     for (const auto& t : concreteTypes(constituentType)) {
       const auto* ct = datatype(t);
@@ -770,6 +774,11 @@ struct Dataset::Impl {
     Constituents cons;
     if (source != nullptr) {
       cons = constituents(range, batch);
+      for (Chunk* c : {&tr, &va, all != nullptr ? &all->rows : nullptr}) {
+        if (c != nullptr && c->offsets.empty()) {
+          c->offsets.push_back(0); // rows + 1 offsets, even for no rows
+        }
+      }
     }
     for (uint64_t e = 0; e < range.last - range.first; ++e) {
       const bool isVal = isValidationEvent(range.first + e, spec.training.seed, spec.training.validationFraction);
@@ -782,9 +791,6 @@ struct Dataset::Impl {
                             x.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
         dst.labels.push_back(y[r]);
         if (source != nullptr) {
-          if (dst.offsets.empty()) {
-            dst.offsets.push_back(0);
-          }
           const auto first = cons.values.begin() + static_cast<std::ptrdiff_t>(cons.offsets[r] * constituentWidth);
           const auto last = cons.values.begin() + static_cast<std::ptrdiff_t>(cons.offsets[r + 1] * constituentWidth);
           dst.constituents.insert(dst.constituents.end(), first, last);

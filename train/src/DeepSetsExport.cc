@@ -104,8 +104,14 @@ void writeDeepSetsOnnx(const std::string& path, const DeepSetsWeights& net, cons
     graph::intAttr(graph::node(g, "Cast", {mask}, "mask.float"), "to", ::onnx::TensorProto::FLOAT);
     mask = "mask.float";
   }
-  graph::intInitializer(g, "mask.shape", {0, -1, 1});
-  graph::node(g, "Reshape", {mask, "mask.shape"}, "mask.npf");
+  // [N, 1, P] -> [N, P, 1] by a transpose, [N, P] -> [N, P, 1] by an unsqueeze: both keep an
+  // empty batch (N = 0) valid, where a reshape with -1 would not.
+  if (io.featuresFirst) {
+    graph::intsAttr(graph::node(g, "Transpose", {mask}, "mask.npf"), "perm", {0, 2, 1});
+  } else {
+    graph::intInitializer(g, "mask.axes", {2});
+    graph::node(g, "Unsqueeze", {mask, "mask.axes"}, "mask.npf");
+  }
   graph::node(g, "Mul", {x, "mask.npf"}, "phi.masked");
   graph::intInitializer(g, "pool.axes", {1});
   graph::intAttr(graph::node(g, "ReduceSum", {"phi.masked", "pool.axes"}, "pool.sum"), "keepdims", 0);

@@ -60,7 +60,8 @@ onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm
   onnx::CardOutput out;
   out.name = spec.output.name;
   out.meaning = meaning;
-  out.input = spec.inputs.front().name;
+  // The rows are the scored objects: name an input that reads them (not a mask or index).
+  out.input = spec.objectsInput() != nullptr ? spec.objectsInput()->name : spec.constituentsInput()->name;
   const int64_t columns = spec.multiClass() ? static_cast<int64_t>(spec.label.classes.size()) : 1;
   out.shape = {std::string("N"), columns};
   for (const auto& c : spec.label.classes) {

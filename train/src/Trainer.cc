@@ -321,6 +321,19 @@ TrainedModel fit(Dataset& data, const TrainingSpec& spec, const TrainCallbacks& 
   std::vector<float> oMean, oScale, cMean, cScale;
   objects.result(oMean, oScale);
   constituents.result(cMean, cScale);
+  // A NaN or infinite value would surface epochs later as a diverged loss: name it here.
+  const auto finite = [&](const std::vector<float>& mean, const std::vector<float>& scale,
+                          const std::vector<std::string>& names, const char* what) {
+    for (std::size_t k = 0; k < mean.size(); ++k) {
+      if (!std::isfinite(mean[k]) || !std::isfinite(scale[k])) {
+        throw DefinitionError("training data is not finite: " + std::string(what) + " '" + names[k] +
+                              "' has NaN or infinite values (or values too large for float) in the training split (" +
+                              spec.source + ")");
+      }
+    }
+  };
+  finite(oMean, oScale, data.featureNames(), "feature");
+  finite(cMean, cScale, data.constituentNames(), "constituent feature");
 
   const auto outputs = static_cast<int64_t>(im->outputs);
   std::shared_ptr<Net> net;

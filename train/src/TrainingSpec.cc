@@ -424,7 +424,11 @@ private:
         if (k.values.empty()) {
           fail(v["in"], "'" + at + ".in' must list at least one value");
         }
-        k.code = static_cast<int64_t>(k.values.front());
+        const double first = k.values.front();
+        // The default code is the first value, if it is an integer (a PDG code).
+        k.code = std::isfinite(first) && std::fabs(first) < 9.0e15 && std::floor(first) == first
+                     ? static_cast<int64_t>(first)
+                     : static_cast<int64_t>(l.classes.size());
       }
       if (v["pdg_flavour"].IsDefined()) {
         ++matchers;
@@ -559,6 +563,12 @@ private:
     }
     if (t.patience < 0) {
       fail(n["early_stopping"], "'training.early_stopping.patience' must not be negative");
+    }
+    if (!(t.weightDecay >= 0.0) || !std::isfinite(t.weightDecay)) {
+      fail(n["weight_decay"], "'training.weight_decay' must not be negative");
+    }
+    if (!(t.minDelta >= 0.0) || !std::isfinite(t.minDelta)) {
+      fail(n["early_stopping"], "'training.early_stopping.min_delta' must not be negative");
     }
     if (const auto w = n["class_weights"]; w.IsDefined()) {
       if (label.classes.empty()) {

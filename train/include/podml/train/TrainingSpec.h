@@ -105,7 +105,7 @@ struct TrainingSpec {
   std::string inputName{"features"}; ///< ONNX name of the objects input (version 1: the only input)
   std::vector<std::string> features; ///< its member paths (an array member gives all its elements); empty if none
   /// Every graph input in order, as the card says them (members by path only): version 1
-  /// has one objects input; version 2 lists them, objects inputs first.
+  /// has one objects input; version 2 lists them in the spec's order.
   std::vector<onnx::CardInput> inputs;
   LabelSpec label;
   NetworkSpec network;
