@@ -205,7 +205,7 @@ class Block(torch.nn.Module):
 
 
 class Attention(torch.nn.Module):
-    """A small ParticleTransformer-like tagger: embedding, attention blocks, masked mean, head."""
+    """A small ParticleTransformer-like tagger: embedding, attention blocks, masked sum, head."""
 
     def __init__(self, canonical, f, k, outputs, net):
         super().__init__()
@@ -221,7 +221,8 @@ class Attention(torch.nn.Module):
         x = self.embed(c)
         for b in self.blocks:
             x = b(x, mask)
-        pooled = (self.norm(x) * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        # A masked sum, as DeepSets': the multiplicity is information (b jets have more tracks).
+        pooled = (self.norm(x) * mask).sum(1)
         return self.head(pooled if objects is None else torch.cat([pooled, objects], 1))
 
 
@@ -407,6 +408,7 @@ def export(model, spec, data, files, report, path):
         with warnings.catch_warnings():
             # PyTorch 1.13's exporter warns about its own shape inference of constants.
             warnings.filterwarnings("ignore", category=UserWarning, module="torch.onnx")
+            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)  # shapes traced as constants: fine
             torch.onnx.export(model, tuple(example), raw, opset_version=OPSET, input_names=names,
                               output_names=[out], dynamic_axes=dynamic)
         podml.attach_card(raw, card, path)
