@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build/default}
 out=${2:-demo}
 events=${PODML_DEMO_EVENTS:-10000}
-attention_epochs=${PODML_DEMO_ATTENTION_EPOCHS:-8}
+attention_epochs=${PODML_DEMO_ATTENTION_EPOCHS:-12}
 podml="$build/cli/podml"
 export PYTHONPATH="$build/python${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$out"
