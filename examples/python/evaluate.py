@@ -129,7 +129,13 @@ def main(argv=None):
     ax.set_title("Classifier score")
     ax.legend()
     files["scores.png"] = "score distributions of signal and background"
-    fig.tight_layout()
+    # The range of the score needs saying: a sigmoid of a network trained on the natural
+    # class fractions (or balanced, if the spec says so), not a calibrated probability.
+    balanced = bool(spec.get("training", {}).get("balance_classes"))
+    fig.text(0.01, 0.01, "Sigmoid output trained with " + ("balanced classes (signal weighted up): scores are pushed "
+             "towards 1, not probabilities" if balanced else "the natural class fractions (few signal): scores near 1 "
+             "are rare; not calibrated per pT"), fontsize=7, ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(os.path.join(args.out, "scores.png"), dpi=120)
     plt.close(fig)
 

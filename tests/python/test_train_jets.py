@@ -106,3 +106,23 @@ def test_both_routes_read_the_same_rows():
         jets = podml.open(f).read_columns("Jets", ["energy"])
         assert len(rows["labels"]) == int(jets.offsets[-1])
         assert np.array_equal(rows["features"][:, 3], jets["energy"])
+
+
+def test_podml_train_counts_the_rows_labelled_rows_gives(work, tmp_path):
+    """The same jets, classes, constituents and split in both routes, as podml train reports them."""
+    import re
+    import yaml
+    spec = podml.read_training_spec(DEEPSETS)
+    spec["training"]["epochs"] = 1
+    one_epoch = tmp_path / "spec.yaml"
+    with open(one_epoch, "w") as f:
+        yaml.safe_dump(spec, f, sort_keys=False)
+    out = subprocess.run([PODML, "train", str(one_epoch), str(work / "train.h5"), "-o", str(tmp_path / "m.onnx")],
+                         check=True, capture_output=True, text=True).stdout
+    rows = podml.labelled_rows(DEEPSETS, str(work / "train.h5"))
+    counts = np.diff(rows["offsets"]).astype(np.int64)
+    for split, mask in [("training", ~rows["validation"]), ("validation", rows["validation"])]:
+        m = re.search(split + r" (\d+) objects \(b (\d+), c (\d+), light (\d+); (\d+) constituents\)", out)
+        assert m, out
+        per_class = np.bincount(rows["labels"][mask], minlength=3)
+        assert [int(g) for g in m.groups()] == [int(mask.sum()), *map(int, per_class), int(counts[mask].sum())]
