@@ -42,11 +42,12 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("spec", opts->spec, "training spec (YAML)")->required();
   cmd->add_option("inputs", opts->inputs, "podml file(s) or glob(s)")->required();
   cmd->add_option("-o,--output", opts->output, "ONNX model to write")->required();
-  cmd->add_option("--threads", opts->threads, "libtorch threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  // Integer bounds: CLI11's NonNegativeNumber would print the largest double in its message.
+  cmd->add_option("--threads", opts->threads, "libtorch threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--chunk-events", opts->chunkEvents, "events read at once when the data does not fit in memory")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   cmd->add_option("--memory", opts->memoryGiB, "keep the data in memory up to this many GiB (default 2)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 1 << 20));
   return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;

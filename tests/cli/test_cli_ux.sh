@@ -147,7 +147,7 @@ printf 'podml_training: 1\nfeatures: [\n' > "$WORK/broken.yaml"
 check "train: a malformed spec is bad data, with a pointer to the docs" 1 "podml: hint: docs/training.md" \
   "$PODML" train "$WORK/broken.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx"
 check "train: missing -o is bad usage" 2 "--output is required" "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5"
-check "train: negative --threads is bad usage" 2 "threads" "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --threads -1
+check "train: negative --threads is bad usage" 2 "--threads: Value -1 not in range 0 to 1024" "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --threads -1
 check "train: missing input files are bad usage" 2 "inputs is required" "$PODML" train "$WORK/spec.yaml" -o "$WORK/x.onnx"
 
 # check

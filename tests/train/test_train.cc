@@ -221,6 +221,11 @@ TEST(Dataset, SpecThatDoesNotFitTheDataIsNamed) {
             "training spec does not fit the data: label member 'charge' is not a numeric scalar member of ex::MC" + where);
   EXPECT_EQ(bad("link: HitMCLinks", "link: MCs"),
             "training spec does not fit the data: label link collection 'MCs' holds ex::MC, which is not a link" + where);
+  const auto oneClass = bad("in: [11, -11]", "in: [999999]");
+  EXPECT_NE(oneClass.find("training spec does not fit the data: the label makes every training object background ("),
+            std::string::npos)
+      << oneClass;
+  EXPECT_NE(oneClass.find(" signal); check the label's member and values"), std::string::npos) << oneClass;
   EXPECT_NE(messageOf([] {
               Dataset(TrainingSpec::fromYaml(trainsample::spec(), "spec.yaml"), {"/nonexistent/file.h5"});
             }).find("/nonexistent/file.h5"),

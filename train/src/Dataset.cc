@@ -861,9 +861,19 @@ Dataset::Dataset(const TrainingSpec& spec, const std::vector<std::string>& files
   if (spec.multiClass()) {
     for (std::size_t k = 0; k < spec.label.classes.size(); ++k) {
       if (im.counts[0].perClass[k] == 0) {
-        im.fail("no training object is of class '" + spec.label.classes[k].name + "'");
+        std::string found;
+        for (std::size_t j = 0; j < spec.label.classes.size(); ++j) {
+          found += (j ? ", " : "") + spec.label.classes[j].name + " " + std::to_string(im.counts[0].perClass[j]);
+        }
+        im.fail("no training object is of class '" + spec.label.classes[k].name + "' (found: " + found + ")");
       }
     }
+  } else if (im.counts[0].positives == 0 || im.counts[0].positives == im.counts[0].rows) {
+    // One class only: nothing to learn, and the AUC would be undefined.
+    im.fail("the label makes every training object " +
+            std::string(im.counts[0].positives == 0 ? "background" : "signal") + " (" +
+            std::to_string(im.counts[0].rows) + " objects, " + std::to_string(im.counts[0].positives) +
+            " signal); check the label's member and values");
   }
 }
 
