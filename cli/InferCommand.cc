@@ -126,7 +126,7 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
                if (what.find("no such category") != std::string::npos) {
                  return "pass one of them with --category";
                }
-               if (what.find("one of the input files") != std::string::npos) {
+               if (what.find("it is also an input of this run") != std::string::npos) {
                  return "choose another output file with -o";
                }
                if (what.find("which is not in category") != std::string::npos) {

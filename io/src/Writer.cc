@@ -8,6 +8,7 @@
 
 #include "podml/DataModelRegistry.h"
 #include "podml/Json.h"
+#include "podml/OutputPath.h"
 
 #include <algorithm>
 #include <bit>
@@ -232,6 +233,8 @@ struct Writer::Impl {
   Hid definitions;
 
   Impl(const std::string& name, const WriterOptions& opt) : filename(name), options(opt) {
+    // Before anything is created beside it: never a device, a directory or an empty name.
+    checkOutputPath(name, {}, "events file");
     // Datasets are created at the first flush; an unavailable filter must fail now.
     if (opt.compression == Compression::Lz4 && H5Zfilter_avail(kLz4Filter) <= 0) {
       throw UsageError("cannot write with lz4 compression: HDF5's LZ4 filter plugin is not installed "
@@ -615,6 +618,13 @@ void Writer::finish() {
   im.file = Hid();
   im.finished = true;
   std::error_code ec;
+  const auto target = std::filesystem::status(im.filename, ec);
+  if (!ec && std::filesystem::exists(target) && !std::filesystem::is_regular_file(target)) {
+    // Something else took the name while we wrote: keep the data, replace nothing.
+    throw IoError("cannot write '" + im.filename + "': it is no longer a regular file (the data is in '" + im.tmpName +
+                  "')");
+  }
+  ec.clear();
   std::filesystem::rename(im.tmpName, im.filename, ec);
   if (ec) {
     throw IoError("cannot write '" + im.filename + "': renaming the finished file failed: " + ec.message() +

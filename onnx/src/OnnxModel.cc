@@ -2,6 +2,7 @@
 #include "podml/onnx/OnnxModel.h"
 
 #include "podml/Exceptions.h"
+#include "podml/OutputPath.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -148,6 +149,8 @@ void attachCard(const std::string& in, const ModelCard& card, const std::string&
     p->set_key(kCardKey);
     p->set_value(json);
   }
+  // The input may be the output (a card replaced in place), but never a device or directory.
+  checkOutputPath(out, {}, "model");
   const std::string tmp = out + ".podml-tmp-" + std::to_string(::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

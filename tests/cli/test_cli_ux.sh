@@ -174,9 +174,24 @@ check "infer: ... with a hint to list the collections" 2 "podml: hint: run \`pod
 check "infer: an unknown --category is bad usage" 2 "no such category \(they have 'events', 'metadata'\)" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/y.h5" --category runs
 check "infer: a malformed --shard is bad usage" 2 "--shard: expects i/n" "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/y.h5" --shard 3
-check "infer: writing over the input is bad usage" 2 "it is one of the input files" \
+check "infer: writing over the input is bad usage" 2 "it is also an input of this run" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/toy.h5"
 check "infer: the input is intact" 0 "category 'events': 200 entries" "$PODML" inspect "$WORK/toy.h5"
+check "infer: writing over the model is bad usage" 2 "it is also an input of this run .'$WORK/model.onnx'" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/model.onnx"
+check "infer: the model is intact" 0 "card \(version" "$PODML" inspect "$WORK/model.onnx"
+check "train: writing the model over the data is bad usage" 2 "it is also an input of this run" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/toy.h5"
+check "train: writing the model over the spec is bad usage" 2 "it is also an input of this run" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/spec.yaml"
+check "train: the data is intact" 0 "category 'events': 200 entries" "$PODML" inspect "$WORK/toy.h5"
+# Run as root, a rename onto /dev/null would replace the device with a regular file.
+check "toy: -o /dev/null is bad usage" 2 "'/dev/null': it is a device, which podml never replaces" \
+  "$PODML" toy -n 1 -o /dev/null
+check "toy: /dev/null is still a device" 0 "" test -c /dev/null
+check "infer: -o a directory is bad usage" 2 "it is a directory, which podml never replaces" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK"
+check "toy: an empty -o is bad usage" 2 "the output path is empty" "$PODML" toy -n 1 -o ""
 check "infer: a missing input file is bad data" 1 "cannot open '$WORK/none.h5': no such file" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/none.h5" -o "$WORK/y.h5"
 check "infer: missing -o is bad usage" 2 "--output is required" "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5"

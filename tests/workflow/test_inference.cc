@@ -266,7 +266,7 @@ TEST(Inference, ChecksBeforeAnyWork) {
     wf::InferenceJob job(rq);
     FAIL();
   } catch (const podml::UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("it is one of the input files"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("it is also an input of this run"), std::string::npos);
   }
   rq = request(files().twoInputs, "never.h5");
   rq.shardIndex = 2;

@@ -1,6 +1,7 @@
 #include "OnnxGraph.h"
 
 #include "podml/Exceptions.h"
+#include "podml/OutputPath.h"
 #include "podml/onnx/ModelCard.h"
 #include "podml/onnx/OnnxModel.h"
 #include "podml/train/MlpExport.h"
@@ -113,6 +114,7 @@ void activation(::onnx::GraphProto* g, const std::string& kind, const std::strin
 }
 
 void save(const ::onnx::ModelProto& m, const std::string& path) {
+  checkOutputPath(path, {}, "model");
   const std::string tmp = path + ".podml-tmp-" + std::to_string(::getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

@@ -3,6 +3,7 @@
 #include "podml/Definition.h"
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/OutputPath.h"
 #include "podml/onnx/ModelCard.h"
 #include "podml/io/Reader.h"
 #include "podml/onnx/Session.h"
@@ -170,6 +171,10 @@ constexpr uint64_t kGatherCheckEvents = 64;
 TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::string>& files, const std::string& modelPath,
                            const TrainOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
+  // Before any work: the model must not replace the spec or a data file (or a device).
+  auto protectedFiles = io::expandFiles(files);
+  protectedFiles.push_back(spec.source);
+  checkOutputPath(modelPath, protectedFiles, "model");
   Dataset data(spec, files, options.dataset);
   // Build the card first: a spec that does not fit the data model fails before training.
   (void)makeCard(spec, data.dataModel(), "{}");

@@ -4,6 +4,7 @@
 
 #include "podml/Exceptions.h"
 #include "podml/io/Reader.h"
+#include "podml/OutputPath.h"
 #include "podml/io/Writer.h"
 #include "podml/workflow/EventArrays.h"
 
@@ -191,6 +192,7 @@ HepMCImportSummary importHepMC(const HepMCImportRequest& rq, std::shared_ptr<con
   HepMC3::Setup::set_print_errors(false);
   HepMC3::Setup::set_debug_level(-1);
   HepMCImportSummary summary;
+  checkOutputPath(rq.output, io::expandFiles(rq.inputs), "events file");
   io::Writer writer(rq.output);
   const auto write = [&](const EventColumns& c) {
     writer.writeFrame(toFrame(c, edm4hep, rq), "events");

@@ -1,6 +1,7 @@
 #include "podml/workflow/Inference.h"
 
 #include "podml/Exceptions.h"
+#include "podml/OutputPath.h"
 #include "podml/io/Reader.h"
 #include "podml/io/Writer.h"
 #include "podml/onnx/Session.h"
@@ -45,13 +46,10 @@ struct InferenceJob::Impl {
   void loop(io::Writer& writer, InferenceSummary& summary, const Progress& progress, const Warn& warn);
 
   void checkOutputPath() const {
-    // Writing over an input would replace it while it is read.
-    for (const auto& f : reader->files()) {
-      std::error_code ec;
-      if (std::filesystem::equivalent(f, request.output, ec)) {
-        throw UsageError("cannot write '" + request.output + "': it is one of the input files");
-      }
-    }
+    // Writing over an input would replace it while it is read; the model too.
+    auto inputs = reader->files();
+    inputs.push_back(request.model);
+    podml::checkOutputPath(request.output, inputs, "scored events");
   }
 
   void checkCollections(const onnx::SessionOptions& so) {
