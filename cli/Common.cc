@@ -4,8 +4,10 @@
 #include "podml/Exceptions.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <unistd.h>
 #include <vector>
 
@@ -73,7 +75,22 @@ void withHint(const std::function<void()>& f, const std::string& hint) {
 
 CLI::Validator nonNegativeInteger() {
   return CLI::Validator(
-      [](const std::string& text) { return text.starts_with('-') ? "Value " + text + " is negative" : std::string(); },
+      [](const std::string& text) {
+        if (text.starts_with('-')) {
+          return "Value " + text + " is negative";
+        }
+        // CLI11 would clamp a value beyond uint64 silently (a toy of 2^64 events, a full disk).
+        uint64_t v = 0;
+        const auto* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (ec == std::errc::result_out_of_range) {
+          return "Value " + text + " is larger than " + std::to_string(std::numeric_limits<uint64_t>::max());
+        }
+        if (ec != std::errc() || ptr != end) {
+          return "Value " + text + " is not a whole number";
+        }
+        return std::string();
+      },
       "");
 }
 

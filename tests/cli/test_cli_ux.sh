@@ -191,6 +191,10 @@ check "toy: -o /dev/null is bad usage" 2 "'/dev/null': it is a device, which pod
 check "toy: /dev/null is still a device" 0 "" test -c /dev/null
 check "infer: -o a directory is bad usage" 2 "it is a directory, which podml never replaces" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK"
+check "toy: -n above 2^64 is bad usage, not clamped" 2 "is larger than 18446744073709551615" \
+  "$PODML" toy -n 99999999999999999999999 -o "$WORK/never.h5"
+check "toy: a seed above 2^64 is bad usage" 2 "is larger than 18446744073709551615" \
+  "$PODML" toy -n 1 --seed 99999999999999999999999 -o "$WORK/never.h5"
 check "toy: an empty -o is bad usage" 2 "the output path is empty" "$PODML" toy -n 1 -o ""
 check "infer: a missing input file is bad data" 1 "cannot open '$WORK/none.h5': no such file" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/none.h5" -o "$WORK/y.h5"
