@@ -29,17 +29,6 @@ std::string memberText(DType d, const std::vector<uint32_t>& shape, const std::s
   return s + (unit.empty() ? " (no unit)" : " [" + unit + "]");
 }
 
-uint64_t membersWidth(const CardInput& in) {
-  uint64_t w = 0;
-  for (const auto& m : in.members) {
-    uint64_t mw = 1;
-    for (auto d : m.shape) {
-      mw *= d;
-    }
-    w += mw;
-  }
-  return w;
-}
 
 const TensorInfo* find(const std::vector<TensorInfo>& v, const std::string& name) {
   auto it = std::find_if(v.begin(), v.end(), [&](const TensorInfo& t) { return t.name == name; });
@@ -106,7 +95,7 @@ void checkStructuredInput(const ModelCard& card, const CardInput& in, const Tens
   const auto rank = g.shape.size();
   if (in.kind == InputKind::Constituents) {
     const auto& c = *in.constituents;
-    const uint64_t width = membersWidth(in);
+    const auto width = static_cast<uint64_t>(membersWidth(in.members));
     const bool ragged = c.layout == ConstituentLayout::Ragged;
     const std::size_t want = ragged ? 2 : 3;
     const std::string form = ragged ? "[M, F]" : c.layout == ConstituentLayout::FeaturesFirst ? "[N, F, P]" : "[N, P, F]";
@@ -312,7 +301,7 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
       checkStructuredInput(card, in, *g, out);
       continue;
     }
-    const uint64_t width = membersWidth(in);
+    const auto width = static_cast<uint64_t>(membersWidth(in.members));
     if (g->hasShape && g->shape.size() == 2 && std::holds_alternative<int64_t>(g->shape[1]) &&
         static_cast<uint64_t>(std::get<int64_t>(g->shape[1])) != width) {
       out.push_back(what + ": the graph expects " + dimName(g->shape[1]) + " values per object, the card's members give " +

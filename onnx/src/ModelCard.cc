@@ -673,8 +673,6 @@ std::string ModelCard::computeMembersHash() const {
   return contentHash(canon);
 }
 
-namespace {
-
 int64_t membersWidth(const std::vector<CardMember>& members) {
   int64_t width = 0;
   for (const auto& m : members) {
@@ -686,6 +684,8 @@ int64_t membersWidth(const std::vector<CardMember>& members) {
   }
   return width;
 }
+
+namespace {
 
 [[noreturn]] void cannotComplete(const CardInput& in, const std::string& why) {
   throw DefinitionError("cannot complete model card: input '" + in.name + "' " + why);

@@ -166,6 +166,7 @@ struct Dataset::Impl {
   std::vector<std::string> constituentPaths;
   std::vector<std::string> constituentNames;
   std::size_t constituentWidth{0};
+  const RelationDef* constituentRelation{nullptr};        // constituents through a relation
   std::string scoredSide, otherSide;                      // constituents through a link
   std::map<uint32_t, std::string> constituentCollections; // collection ID -> name (of the constituent type)
   uint64_t constituentObjects{0};
@@ -288,6 +289,7 @@ struct Dataset::Impl {
       if (r == nullptr || !r->many) {
         fail("input '" + firstName + "': '" + source->relation + "' is not a one-to-many relation of " + spec.inputType);
       }
+      constituentRelation = r;
       constituentType = r->type;
     } else {
       const auto* link = find(source->linkCollection);
@@ -457,7 +459,8 @@ struct Dataset::Impl {
     constexpr int kNothing = std::numeric_limits<int>::max();
     constexpr int kLinked = kNothing - 1;
     std::vector<int> best(rows, kNothing);
-    const auto pairs = relation != nullptr ? relationPairs(range, in) : linkPairs(range, in);
+    const auto pairs = relation != nullptr ? relationPairs(range, in, *relation, "label")
+                                           : linkPairs(range, in, spec.label.link, inSide, targetSide);
     struct Target {
       std::vector<double> values;
       std::vector<uint64_t> offsets;
@@ -523,10 +526,12 @@ struct Dataset::Impl {
     }
   };
 
-  Pairs linkPairs(io::EntryRange range, const io::ColumnBatch& in) {
-    auto link = reader->readColumns(spec.category, spec.label.link,
-                                    {inSide + ".index", inSide + ".collectionID", targetSide + ".index",
-                                     targetSide + ".collectionID"},
+  // Links of `linkCollection` whose side `side` points at an object of this chunk's input
+  // collection, with the ObjectID of side `other`, in link order per entry.
+  Pairs linkPairs(io::EntryRange range, const io::ColumnBatch& in, const std::string& linkCollection,
+                  const std::string& side, const std::string& other) {
+    auto link = reader->readColumns(spec.category, linkCollection,
+                                    {side + ".index", side + ".collectionID", other + ".index", other + ".collectionID"},
                                     range);
     const auto* inIdx = link.columns[0].data<int32_t>();
     const auto* inCid = link.columns[1].data<uint32_t>();
@@ -536,7 +541,7 @@ struct Dataset::Impl {
     for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
       const uint64_t nIn = in.offsets[e + 1] - in.offsets[e];
       for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
-        // Links from another collection of the input type, or from nowhere, do not label these objects.
+        // Links from another collection of the input type, or from nowhere, are not these objects'.
         if (inCid[l] == input.collectionID && inIdx[l] >= 0 && static_cast<uint64_t>(inIdx[l]) < nIn) {
           p.add(static_cast<uint64_t>(inIdx[l]), tCid[l], tIdx[l]);
         }
@@ -546,13 +551,15 @@ struct Dataset::Impl {
     return p;
   }
 
-  Pairs relationPairs(io::EntryRange range, const io::ColumnBatch& in) {
-    const std::string& r = relation->name;
+  // The targets of relation `rel` of every input object of this chunk, per entry in
+  // object order and, for one-to-many, in stored order; `what` names the reading in errors.
+  Pairs relationPairs(io::EntryRange range, const io::ColumnBatch& in, const RelationDef& rel, const std::string& what) {
+    const std::string& r = rel.name;
     auto ids = reader->readColumns(spec.category, spec.inputCollection, {r + ".index", r + ".collectionID"}, range);
     const auto* tIdx = ids.columns[0].data<int32_t>();
     const auto* tCid = ids.columns[1].data<uint32_t>();
     Pairs p;
-    if (!relation->many) {
+    if (!rel.many) {
       for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
         for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
           p.add(o - in.offsets[e], tCid[o], tIdx[o]);
@@ -569,7 +576,7 @@ struct Dataset::Impl {
       const uint64_t values = ids.offsets[e + 1] - ids.offsets[e];
       for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
         if (begin[o] > end[o] || end[o] > values) {
-          throw IoError("cannot read label: object " + std::to_string(o - in.offsets[e]) + " of entry " +
+          throw IoError("cannot read " + what + ": object " + std::to_string(o - in.offsets[e]) + " of entry " +
                         std::to_string(range.first + e) + " in '" + spec.inputCollection + "' has range " +
                         std::to_string(begin[o]) + ".." + std::to_string(end[o]) + " for '" + r + "' with " +
                         std::to_string(values) + " targets (" + joinFiles(reader->files()) + ")");
@@ -591,70 +598,28 @@ struct Dataset::Impl {
   };
 
   Constituents constituents(io::EntryRange range, const io::ColumnBatch& in) {
-    // Per row the ObjectIDs of its constituents, in stored (relation or link) order.
+    // Per row the ObjectIDs of its constituents, in stored (relation or link) order: the
+    // same pairs the label reads, bucketed by row with a counting sort that keeps their order.
     const std::size_t rows = in.offsets.back();
-    std::vector<uint64_t> starts(rows + 1, 0);
-    std::vector<uint32_t> cids;
-    std::vector<int32_t> idxs;
     const std::string what = "the constituents of input '" + spec.constituentsInput()->name + "'";
-    if (!source->relation.empty()) {
-      const std::string& r = source->relation;
-      auto ids = reader->readColumns(spec.category, spec.inputCollection, {r + ".index", r + ".collectionID"}, range);
-      auto bounds = reader->readColumns(spec.category, spec.inputCollection, {r + "_begin", r + "_end"}, range);
-      const auto* tIdx = ids.columns[0].data<int32_t>();
-      const auto* tCid = ids.columns[1].data<uint32_t>();
-      const auto* begin = bounds.columns[0].data<uint32_t>();
-      const auto* end = bounds.columns[1].data<uint32_t>();
-      for (uint64_t e = 0; e + 1 < in.offsets.size(); ++e) {
-        const uint64_t values = ids.offsets[e + 1] - ids.offsets[e];
-        for (uint64_t o = in.offsets[e]; o < in.offsets[e + 1]; ++o) {
-          if (begin[o] > end[o] || end[o] > values) {
-            throw IoError("cannot read " + what + ": object " + std::to_string(o - in.offsets[e]) + " of entry " +
-                          std::to_string(range.first + e) + " in '" + spec.inputCollection + "' has range " +
-                          std::to_string(begin[o]) + ".." + std::to_string(end[o]) + " for '" + r + "' with " +
-                          std::to_string(values) + " targets (" + joinFiles(reader->files()) + ")");
-          }
-          for (uint64_t v = begin[o]; v < end[o]; ++v) {
-            cids.push_back(tCid[ids.offsets[e] + v]);
-            idxs.push_back(tIdx[ids.offsets[e] + v]);
-          }
-          starts[o + 1] = cids.size();
-        }
+    const auto pairs = constituentRelation != nullptr
+                           ? relationPairs(range, in, *constituentRelation, what)
+                           : linkPairs(range, in, source->linkCollection, scoredSide, otherSide);
+    std::vector<uint64_t> starts(rows + 1, 0);
+    for (uint64_t e = 0; e + 1 < pairs.offsets.size(); ++e) {
+      for (uint64_t k = pairs.offsets[e]; k < pairs.offsets[e + 1]; ++k) {
+        ++starts[in.offsets[e] + pairs.inputIndex[k] + 1];
       }
-    } else {
-      auto link = reader->readColumns(spec.category, source->linkCollection,
-                                      {scoredSide + ".index", scoredSide + ".collectionID", otherSide + ".index",
-                                       otherSide + ".collectionID"},
-                                      range);
-      const auto* sIdx = link.columns[0].data<int32_t>();
-      const auto* sCid = link.columns[1].data<uint32_t>();
-      const auto* oIdx = link.columns[2].data<int32_t>();
-      const auto* oCid = link.columns[3].data<uint32_t>();
-      // Bucket the links by scored object, keeping the links' order (as the gather does).
-      for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
-        const uint64_t n = in.offsets[e + 1] - in.offsets[e];
-        auto scored = [&](uint64_t l) {
-          return sCid[l] == input.collectionID && sIdx[l] >= 0 && static_cast<uint64_t>(sIdx[l]) < n;
-        };
-        for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
-          if (scored(l)) {
-            ++starts[in.offsets[e] + static_cast<uint64_t>(sIdx[l]) + 1];
-          }
-        }
-      }
-      std::partial_sum(starts.begin(), starts.end(), starts.begin());
-      cids.resize(starts.back());
-      idxs.resize(starts.back());
-      std::vector<uint64_t> fill(starts.begin(), starts.end() - 1);
-      for (uint64_t e = 0; e + 1 < link.offsets.size(); ++e) {
-        const uint64_t n = in.offsets[e + 1] - in.offsets[e];
-        for (uint64_t l = link.offsets[e]; l < link.offsets[e + 1]; ++l) {
-          if (sCid[l] == input.collectionID && sIdx[l] >= 0 && static_cast<uint64_t>(sIdx[l]) < n) {
-            const uint64_t at = fill[in.offsets[e] + static_cast<uint64_t>(sIdx[l])]++;
-            cids[at] = oCid[l];
-            idxs[at] = oIdx[l];
-          }
-        }
+    }
+    std::partial_sum(starts.begin(), starts.end(), starts.begin());
+    std::vector<uint32_t> cids(starts.back());
+    std::vector<int32_t> idxs(starts.back());
+    std::vector<uint64_t> fill(starts.begin(), starts.end() - 1);
+    for (uint64_t e = 0; e + 1 < pairs.offsets.size(); ++e) {
+      for (uint64_t k = pairs.offsets[e]; k < pairs.offsets[e + 1]; ++k) {
+        const uint64_t at = fill[in.offsets[e] + pairs.inputIndex[k]]++;
+        cids[at] = pairs.targetCollection[k];
+        idxs[at] = pairs.targetIndex[k];
       }
     }
 

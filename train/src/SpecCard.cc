@@ -80,15 +80,7 @@ onnx::ModelCard makeCard(const TrainingSpec& spec, const DataModelDefinition& dm
   card.completeFrom(dm);
   for (auto& in : card.inputs) {
     if (in.kind == onnx::InputKind::Objects) {
-      int64_t width = 0;
-      for (const auto& m : in.members) {
-        int64_t w = 1;
-        for (auto d : m.shape) {
-          w *= d;
-        }
-        width += w;
-      }
-      in.shape = {std::string("N"), width};
+      in.shape = {std::string("N"), onnx::membersWidth(in.members)};
     }
   }
   return card;

@@ -105,14 +105,7 @@ std::vector<onnx::Tensor> tensorsOf(const onnx::ModelCard& card, const Chunk& c,
       t.data.resize(n * width * sizeof(float));
       std::memcpy(t.data.data(), c.features.data() + first * width, t.data.size());
     } else if (in.kind == onnx::InputKind::Constituents) {
-      std::size_t f = 0;
-      for (const auto& m : in.members) {
-        std::size_t w = 1;
-        for (auto d : m.shape) {
-          w *= d;
-        }
-        f += w;
-      }
+      const auto f = static_cast<std::size_t>(onnx::membersWidth(in.members));
       const bool nfp = in.constituents->layout == onnx::ConstituentLayout::FeaturesFirst;
       t.shape = nfp ? std::vector<int64_t>{rows, static_cast<int64_t>(f), static_cast<int64_t>(p)}
                     : std::vector<int64_t>{rows, static_cast<int64_t>(p), static_cast<int64_t>(f)};
@@ -163,7 +156,7 @@ double maxDifference(const float* a, const std::vector<float>& b, std::size_t n,
   return current;
 }
 
-// Events on which the export is also run through the inference gather, from the files.
+// Events on which the export is also run through the inference gather, from the first file.
 constexpr uint64_t kGatherCheckEvents = 64;
 
 } // namespace
@@ -241,10 +234,12 @@ TrainReport trainAndExport(const TrainingSpec& spec, const std::vector<std::stri
   // And through the inference gather on the first events of the files, read as podml
   // infer reads them: training rows and inference tensors must be the same.
   {
-    const uint64_t events = std::min<uint64_t>(data.events(), kGatherCheckEvents);
-    const auto rows = readLabelledRows(spec, data.files(), {0, events});
+    // The first file only: a chain of many files is not opened (and probed) twice more.
+    const std::vector<std::string> first{data.files().front()};
+    auto reader = io::makeReader(first);
+    const uint64_t events = std::min<uint64_t>(reader->getEntries(spec.category), kGatherCheckEvents);
+    const auto rows = events > 0 ? readLabelledRows(spec, first, {0, events}) : LabelledRows{};
     const auto torchScores = model.predict(rows.rows);
-    auto reader = io::makeReader(data.files());
     std::size_t row = 0;
     for (uint64_t e = 0; e < events && row < rows.entry.size(); ++e) {
       if (rows.entry[row] != e) {

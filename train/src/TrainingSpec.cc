@@ -98,10 +98,8 @@ public:
     if (v2) {
       allowOnly(root, "spec", {"podml_training", "category", "input", "inputs", "label", "network", "training", "output"});
     } else {
-      for (const char* key : {"inputs"}) {
-        if (root[key].IsDefined()) {
-          fail(root[key], "'" + std::string(key) + "' needs podml_training: 2 (this spec says 1)");
-        }
+      if (root["inputs"].IsDefined()) {
+        fail(root["inputs"], "'inputs' needs podml_training: 2 (this spec says 1)");
       }
       allowOnly(root, "spec", {"podml_training", "category", "input", "features", "label", "network", "training", "output"});
     }

@@ -182,6 +182,10 @@ std::string describeInput(const CardInput& in);
 /// One line saying where an output goes, for people (target, classes, rows).
 std::string describeOutput(const CardOutput& out);
 
+/// Values per object (or per constituent) that `members` give: an array member counts
+/// all its elements (their shapes must be filled, e.g. by ModelCard::completeFrom).
+int64_t membersWidth(const std::vector<CardMember>& members);
+
 /// The name of a dimension for messages: "N" or "8".
 std::string dimName(const Dim& d);
 
