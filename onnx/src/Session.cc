@@ -99,6 +99,13 @@ struct Scratch {
   std::vector<const CollectionBase*> colls; // the bound collections of the event being run
   std::vector<detail::ConstituentLists> lists; // per constituent group
   std::vector<char> built;                     // whether lists[g] is built for this event
+  // run(events): the block's collections, object rows, lists and length buckets
+  std::vector<std::vector<const CollectionBase*>> eventColls;
+  std::vector<int64_t> eventRows;                    // [events + 1]: first object row of each event
+  std::vector<std::vector<std::byte>> blockRows;     // per objects input: every event's rows
+  std::vector<detail::ConstituentLists> blockLists, bucketLists; // per group
+  std::vector<uint32_t> length, order;
+  std::vector<std::size_t> bounds;
 };
 thread_local Scratch t_scratch;
 
@@ -106,6 +113,10 @@ thread_local Scratch t_scratch;
 // stays in L1 while every member writes its slot, instead of one pass over the whole
 // tensor per member.
 constexpr std::size_t kGatherBlock = 256;
+
+// Objects per ONNX Runtime call with length buckets: enough to amortise the call, few
+// enough that a bucket's activations stay in cache (measured in podml-bench-structured).
+constexpr std::size_t kBucketObjects = 128;
 
 struct BoundMember {
   std::size_t column;
@@ -250,6 +261,7 @@ struct Session::Impl {
       preallocOutputs = ok;
       outputTail.push_back(std::move(tail));
     }
+    planBlocks();
   }
 
   std::string collectionOf(const CardInput& in) const {
@@ -449,20 +461,16 @@ struct Session::Impl {
     return d;
   }
 
-  EventResult run(const Frame& event) const {
+  void requireDataModel() const {
     if (dataModel == nullptr) {
       throw InferenceError("cannot run model '" + path + "' on an event: the session was created without a data model");
     }
-    auto& scratch = t_scratch;
-    scratch.gather.resize(bound.size());
-    scratch.lastData.assign(bound.size(), nullptr);
-    scratch.lists.resize(groups.size());
-    scratch.built.assign(groups.size(), 0);
-    std::vector<Ort::Value> values;
-    values.reserve(bound.size());
-    // Every input shares the object axis: all collections hold the same number of
-    // objects, or the event cannot be scored (skipped if one is empty, else an error).
-    auto& colls = scratch.colls;
+  }
+
+  // Every input shares the object axis: all collections hold the same number of objects,
+  // or the event cannot be scored (skipped, with the reason, if one is empty; else an
+  // error). Returns the number of objects to score (0 if none or skipped).
+  int64_t eventObjects(const Frame& event, std::vector<const CollectionBase*>& colls, std::string& skipped) const {
     colls.assign(bound.size(), nullptr);
     int64_t objects = -1;
     std::size_t widest = 0;
@@ -491,54 +499,43 @@ struct Session::Impl {
       }
       objects = std::max(objects, n);
     }
-    EventResult result;
-    result.names = outputNames;
     for (std::size_t i = 0; i < bound.size() && objects > 0; ++i) {
       if (colls[i]->size() == 0) {
-        result.skipped = "input '" + inputNames[i] + "' reads collection '" + bound[i].collection +
-                         "', which is empty, while input '" + inputNames[widest] + "' has " + std::to_string(objects) +
-                         " objects in '" + bound[widest].collection + "'";
+        skipped = "input '" + inputNames[i] + "' reads collection '" + bound[i].collection +
+                  "', which is empty, while input '" + inputNames[widest] + "' has " + std::to_string(objects) +
+                  " objects in '" + bound[widest].collection + "'";
         objects = 0;
       }
     }
-    for (std::size_t i = 0; i < bound.size() && objects > 0; ++i) {
-      const auto& b = bound[i];
-      void* data = nullptr;
-      std::array<int64_t, 3> shape{};
-      std::size_t elements = 0;
-      if (b.kind == InputKind::Objects) {
-        data = objectsTensor(b, i, *colls[i], objects, scratch);
-        shape = {objects, static_cast<int64_t>(b.width), 0};
-        elements = static_cast<std::size_t>(objects) * b.width;
-      } else {
-        const auto& lists = listsOf(b, *colls[i], event, scratch);
-        data = structuredTensor(b, i, lists, scratch, shape, elements);
+    return std::max<int64_t>(objects, 0);
+  }
+
+  // The outputs of an event with nothing to score: zero rows, the graph's fixed dims.
+  std::vector<Tensor> emptyOutputs() const {
+    std::vector<Tensor> tensors;
+    for (const auto& o : info.outputs) {
+      Tensor t;
+      t.dtype = o.dtype.value_or(DType::Float32);
+      t.shape = {0};
+      for (std::size_t d = 1; d < o.shape.size(); ++d) {
+        t.shape.push_back(std::holds_alternative<int64_t>(o.shape[d]) ? std::get<int64_t>(o.shape[d]) : 1);
       }
-      scratch.lastData[i] = data;
-      values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
-                                                b.rank1 ? 1 : b.rank, ortType(b.dtype)));
+      tensors.push_back(std::move(t));
     }
-    if (objects <= 0) {
-      // Nothing to score: no call into ONNX Runtime.
-      for (const auto& o : info.outputs) {
-        Tensor t;
-        t.dtype = o.dtype.value_or(DType::Float32);
-        t.shape = {0};
-        for (std::size_t d = 1; d < o.shape.size(); ++d) {
-          t.shape.push_back(std::holds_alternative<int64_t>(o.shape[d]) ? std::get<int64_t>(o.shape[d]) : 1);
-        }
-        result.tensors.push_back(std::move(t));
-      }
-      return result;
-    }
+    return tensors;
+  }
+
+  // One ONNX Runtime call on `values` (inputs of `objects` objects).
+  std::vector<Tensor> runOrt(std::vector<Ort::Value>& values, int64_t objects) const {
+    std::vector<Tensor> tensors;
     if (preallocOutputs) {
       // Output shapes are [N, fixed...]: ORT writes straight into the result tensors
       // (no ORT allocation, no GetTensorTypeAndShapeInfo, no copy).
       std::vector<Ort::Value> outs;
       outs.reserve(info.outputs.size());
-      result.tensors.resize(info.outputs.size());
+      tensors.resize(info.outputs.size());
       for (std::size_t o = 0; o < info.outputs.size(); ++o) {
-        Tensor& t = result.tensors[o];
+        Tensor& t = tensors[o];
         t.dtype = *info.outputs[o].dtype;
         t.shape = outputTail[o];
         t.shape[0] = objects;
@@ -552,7 +549,7 @@ struct Session::Impl {
       } catch (const Ort::Exception& e) {
         throw InferenceError("cannot run model '" + path + "': " + e.what());
       }
-      return result;
+      return tensors;
     }
     std::vector<Ort::Value> outs;
     try {
@@ -561,8 +558,292 @@ struct Session::Impl {
     } catch (const Ort::Exception& e) {
       throw InferenceError("cannot run model '" + path + "': " + e.what());
     }
-    result.tensors = collect(outs);
+    return collect(outs);
+  }
+
+  void resetScratch(Scratch& scratch) const {
+    scratch.gather.resize(bound.size());
+    scratch.lastData.assign(bound.size(), nullptr);
+    scratch.lists.resize(groups.size());
+    scratch.built.assign(groups.size(), 0);
+  }
+
+  EventResult run(const Frame& event) const {
+    requireDataModel();
+    auto& scratch = t_scratch;
+    resetScratch(scratch);
+    EventResult result;
+    result.names = outputNames;
+    const int64_t objects = eventObjects(event, scratch.colls, result.skipped);
+    if (objects == 0) {
+      // Nothing to score: no call into ONNX Runtime.
+      result.tensors = emptyOutputs();
+      return result;
+    }
+    std::vector<Ort::Value> values;
+    values.reserve(bound.size());
+    for (std::size_t i = 0; i < bound.size(); ++i) {
+      const auto& b = bound[i];
+      void* data = nullptr;
+      std::array<int64_t, 3> shape{};
+      std::size_t elements = 0;
+      if (b.kind == InputKind::Objects) {
+        data = objectsTensor(b, i, *scratch.colls[i], objects, scratch);
+        shape = {objects, static_cast<int64_t>(b.width), 0};
+        elements = static_cast<std::size_t>(objects) * b.width;
+      } else {
+        const auto& lists = listsOf(b, *scratch.colls[i], event, scratch);
+        data = structuredTensor(b, i, lists, scratch, shape, elements);
+      }
+      scratch.lastData[i] = data;
+      values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
+                                                b.rank1 ? 1 : b.rank, ortType(b.dtype)));
+    }
+    result.tensors = runOrt(values, objects);
     return result;
+  }
+
+
+  // Whether run(events) batches events (every output per object, no ragged input), and
+  // per group the bound input whose collection holds the scored objects.
+  bool blockable{false};
+  std::vector<std::size_t> groupInput;
+
+  void planBlocks() {
+    blockable = true;
+    for (const auto& o : card.outputs) {
+      blockable = blockable && !o.perConstituent;
+    }
+    groupInput.assign(groups.size(), 0);
+    std::vector<char> masked(groups.size(), 0);
+    for (std::size_t i = 0; i < bound.size(); ++i) {
+      const auto& b = bound[i];
+      blockable = blockable && (b.kind == InputKind::Objects || b.layout != ConstituentLayout::Ragged);
+      if (b.group >= 0) {
+        groupInput[static_cast<std::size_t>(b.group)] = i;
+        if (b.kind == InputKind::Mask) {
+          masked[static_cast<std::size_t>(b.group)] = 1;
+        }
+      }
+    }
+    if (!options.lengthBuckets) {
+      return;
+    }
+    for (std::size_t i = 0; i < bound.size(); ++i) {
+      const auto& b = bound[i];
+      if (b.kind == InputKind::Constituents && b.layout != ConstituentLayout::Ragged &&
+          groups[static_cast<std::size_t>(b.group)].maxCount == 0 && masked[static_cast<std::size_t>(b.group)] == 0) {
+        throw ModelError("cannot group the objects of model '" + path + "' by constituent count (length buckets): input '" +
+                         inputNames[i] + "' pads its constituents to the longest list and the model has no mask "
+                         "input for them, so its scores could depend on the padding");
+      }
+    }
+  }
+
+  // The new collections of one event's result. `lists` holds, per constituent group, the
+  // lists the result was computed from (per-constituent outputs need them).
+  detail::NamedCollections writeBackResult(const Frame& event, const EventResult& result,
+                                           const std::vector<detail::ConstituentLists>* lists) const {
+    detail::NamedCollections out;
+    for (std::size_t k = 0; k < card.outputs.size(); ++k) {
+      const auto& o = card.outputs[k];
+      if (!o.target) {
+        continue;
+      }
+      const auto idx = static_cast<std::size_t>(
+          std::find(result.names.begin(), result.names.end(), o.name) - result.names.begin());
+      const Tensor& t = result.tensors.at(idx);
+      const auto& b = bound[static_cast<std::size_t>(rowsInput[k])];
+      detail::OutputRows rows;
+      rows.scored = event.get(b.collection);
+      if (o.perConstituent && b.group >= 0 && result.skipped.empty() && lists != nullptr) {
+        rows.constituents = &(*lists)[static_cast<std::size_t>(b.group)];
+        rows.padded = b.layout != ConstituentLayout::Ragged;
+      }
+      detail::writeBack(o, outputCollectionNames(o, options), t, rows, *dataModel, event, options.algorithmType, path,
+                        out);
+    }
+    return out;
+  }
+
+  static void clearLists(detail::ConstituentLists& l) {
+    l.begin.clear();
+    l.refs.clear();
+    l.sources.clear();
+    l.sourceIDs.clear();
+    l.sortKeys.clear();
+    l.slots = 1;
+  }
+
+  std::vector<EventResult> runBlock(std::span<const Frame* const> events) const {
+    requireDataModel();
+    std::vector<EventResult> results(events.size());
+    const auto where = [&](std::size_t e, const std::exception& x) {
+      return InferenceError(std::string(x.what()) + " (event " + std::to_string(e) + " of " +
+                            std::to_string(events.size()) + " run together)");
+    };
+    if (!blockable || events.size() == 1) {
+      for (std::size_t e = 0; e < events.size(); ++e) {
+        results[e] = run(*events[e]);
+      }
+      return results;
+    }
+    auto& sc = t_scratch;
+    resetScratch(sc);
+    sc.eventColls.resize(events.size());
+    sc.eventRows.assign(events.size() + 1, 0);
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      results[e].names = outputNames;
+      try {
+        sc.eventRows[e + 1] = sc.eventRows[e] + eventObjects(*events[e], sc.eventColls[e], results[e].skipped);
+      } catch (const InferenceError& x) {
+        throw where(e, x);
+      }
+    }
+    const int64_t total = sc.eventRows.back();
+    if (total == 0) {
+      for (auto& r : results) {
+        r.tensors = emptyOutputs();
+      }
+      return results;
+    }
+    // Every event's rows and constituent lists, one after the other.
+    sc.blockRows.resize(bound.size());
+    sc.blockLists.resize(groups.size());
+    sc.bucketLists.resize(groups.size());
+    for (auto& l : sc.blockLists) {
+      clearLists(l);
+    }
+    for (std::size_t i = 0; i < bound.size(); ++i) {
+      if (bound[i].kind == InputKind::Objects) {
+        const std::size_t bytes = static_cast<std::size_t>(total) * bound[i].width * dtypeSize(bound[i].dtype);
+        if (sc.blockRows[i].size() < bytes) {
+          sc.blockRows[i].resize(bytes);
+        }
+      }
+    }
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      const auto n = static_cast<std::size_t>(sc.eventRows[e + 1] - sc.eventRows[e]);
+      if (n == 0) {
+        continue;
+      }
+      const auto& colls = sc.eventColls[e];
+      for (std::size_t i = 0; i < bound.size(); ++i) {
+        const auto& b = bound[i];
+        if (b.kind != InputKind::Objects) {
+          continue;
+        }
+        std::byte* dst = sc.blockRows[i].data() +
+                         static_cast<std::size_t>(sc.eventRows[e]) * b.width * dtypeSize(b.dtype);
+        const auto cols = colls[i]->columns();
+        for (const auto& m : b.members) {
+          m.gather(cols[m.column].rawData(), dst, 0, n, m.width, b.width, m.offset);
+        }
+      }
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        try {
+          detail::buildLists(groups[g], *colls[groupInput[g]], *events[e], sc.lists[g]);
+        } catch (const InferenceError& x) {
+          throw where(e, x);
+        }
+        detail::appendLists(sc.lists[g], sc.blockLists[g]);
+      }
+    }
+    const bool buckets = options.lengthBuckets && !groups.empty();
+    if (buckets) {
+      sc.length.assign(static_cast<std::size_t>(total), 0);
+      for (const auto& l : sc.blockLists) {
+        for (std::size_t k = 0; k < sc.length.size(); ++k) {
+          sc.length[k] = std::max(sc.length[k], l.begin[k + 1] - l.begin[k]);
+        }
+      }
+      detail::planBuckets(sc.length, kBucketObjects, sc.order, sc.bounds);
+    } else {
+      sc.bounds = {0, static_cast<std::size_t>(total)};
+    }
+    std::vector<Tensor> blockOut(info.outputs.size());
+    for (std::size_t r = 0; r + 1 < sc.bounds.size(); ++r) {
+      const std::size_t s = sc.bounds[r];
+      const auto nb = static_cast<int64_t>(sc.bounds[r + 1] - s);
+      std::vector<Ort::Value> values;
+      values.reserve(bound.size());
+      sc.built.assign(groups.size(), 0);
+      for (std::size_t i = 0; i < bound.size(); ++i) {
+        const auto& b = bound[i];
+        void* data = nullptr;
+        std::array<int64_t, 3> shape{};
+        std::size_t elements = 0;
+        if (b.kind == InputKind::Objects) {
+          data = sc.blockRows[i].data();
+          const std::size_t rowBytes = b.width * dtypeSize(b.dtype);
+          if (buckets) {
+            auto& buf = sc.gather[i];
+            if (buf.size() < static_cast<std::size_t>(nb) * rowBytes) {
+              buf.resize(static_cast<std::size_t>(nb) * rowBytes);
+            }
+            for (int64_t k = 0; k < nb; ++k) {
+              std::memcpy(buf.data() + static_cast<std::size_t>(k) * rowBytes,
+                          sc.blockRows[i].data() + sc.order[s + static_cast<std::size_t>(k)] * rowBytes, rowBytes);
+            }
+            data = buf.data();
+          }
+          shape = {nb, static_cast<int64_t>(b.width), 0};
+          elements = static_cast<std::size_t>(nb) * b.width;
+        } else {
+          const auto g = static_cast<std::size_t>(b.group);
+          if (buckets && sc.built[g] == 0) {
+            detail::selectLists(sc.blockLists[g], sc.order.data() + s, static_cast<std::size_t>(nb), groups[g].maxCount,
+                                sc.bucketLists[g]);
+            sc.built[g] = 1;
+          }
+          data = structuredTensor(b, i, buckets ? sc.bucketLists[g] : sc.blockLists[g], sc, shape, elements);
+        }
+        values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
+                                                  b.rank1 ? 1 : b.rank, ortType(b.dtype)));
+      }
+      auto outs = runOrt(values, nb);
+      for (std::size_t o = 0; o < outs.size(); ++o) {
+        const Tensor& t = outs[o];
+        Tensor& out = blockOut[o];
+        if (t.shape.empty() || t.shape[0] != nb) {
+          throw InferenceError("cannot run model '" + path + "' on several events at once: output '" + outputNames[o] +
+                               "' has " + (t.shape.empty() ? std::string("no object axis") : std::to_string(t.shape[0]) + " rows") +
+                               " for " + std::to_string(nb) + " objects");
+        }
+        if (r == 0) {
+          out.dtype = t.dtype;
+          out.shape = t.shape;
+          out.shape[0] = total;
+          out.data.resize(out.size() * dtypeSize(out.dtype));
+        } else if (!std::equal(t.shape.begin() + 1, t.shape.end(), out.shape.begin() + 1, out.shape.end())) {
+          throw InferenceError("cannot run model '" + path + "' on several events at once: output '" + outputNames[o] +
+                               "' changes shape between batches (its per-object shape depends on the padding)");
+        }
+        const std::size_t rowBytes = t.data.size() / static_cast<std::size_t>(nb);
+        for (int64_t k = 0; k < nb; ++k) {
+          const std::size_t to = buckets ? sc.order[s + static_cast<std::size_t>(k)] : s + static_cast<std::size_t>(k);
+          std::memcpy(out.data.data() + to * rowBytes, t.data.data() + static_cast<std::size_t>(k) * rowBytes, rowBytes);
+        }
+      }
+    }
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      const int64_t n = sc.eventRows[e + 1] - sc.eventRows[e];
+      if (n == 0) {
+        results[e].tensors = emptyOutputs();
+        continue;
+      }
+      for (const Tensor& out : blockOut) {
+        Tensor t;
+        t.dtype = out.dtype;
+        t.shape = out.shape;
+        t.shape[0] = n;
+        const std::size_t rowBytes = out.data.size() / static_cast<std::size_t>(total);
+        const auto* from = out.data.data() + static_cast<std::size_t>(sc.eventRows[e]) * rowBytes;
+        t.data.assign(from, from + static_cast<std::size_t>(n) * rowBytes);
+        results[e].tensors.push_back(std::move(t));
+      }
+    }
+    return results;
   }
 };
 
@@ -658,24 +939,40 @@ std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> Session::ru
     }
     *skipped = result.skipped;
   }
-  detail::NamedCollections out;
-  for (std::size_t k = 0; k < im.card.outputs.size(); ++k) {
-    const auto& o = im.card.outputs[k];
-    if (!o.target) {
-      continue;
+  // The lists this thread built for the run just made.
+  return im.writeBackResult(event, result, &t_scratch.lists);
+}
+
+std::vector<EventResult> Session::run(std::span<const Frame* const> events) const { return m_impl->runBlock(events); }
+
+bool Session::batchesEvents() const { return m_impl->blockable; }
+
+std::vector<std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>>> Session::runAndWriteBack(
+    std::span<const Frame* const> events, std::vector<std::string>* skipped) const {
+  const auto& im = *m_impl;
+  std::vector<std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>>> out;
+  if (skipped != nullptr) {
+    skipped->assign(events.size(), {});
+  }
+  if (!im.blockable) {
+    // Per-constituent outputs need each event's own lists: one event at a time.
+    for (std::size_t e = 0; e < events.size(); ++e) {
+      out.push_back(runAndWriteBack(*events[e], skipped != nullptr ? &(*skipped)[e] : nullptr));
     }
-    const auto idx = static_cast<std::size_t>(
-        std::find(result.names.begin(), result.names.end(), o.name) - result.names.begin());
-    const Tensor& t = result.tensors.at(idx);
-    const auto& b = im.bound[static_cast<std::size_t>(im.rowsInput[k])];
-    detail::OutputRows rows;
-    rows.scored = event.get(b.collection);
-    if (o.perConstituent && b.group >= 0 && result.skipped.empty()) {
-      // The lists this thread built for the run just made.
-      rows.constituents = &t_scratch.lists[static_cast<std::size_t>(b.group)];
-      rows.padded = b.layout != ConstituentLayout::Ragged;
+    return out;
+  }
+  const auto results = im.runBlock(events);
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    if (!results[e].skipped.empty()) {
+      if (skipped == nullptr) {
+        throw InferenceError("cannot score event " + std::to_string(e) + " of " + std::to_string(events.size()) +
+                             " with model '" + im.path + "': " + results[e].skipped);
+      }
+      (*skipped)[e] = results[e].skipped;
     }
-    detail::writeBack(o, outputCollections(o), t, rows, *im.dataModel, event, im.options.algorithmType, im.path, out);
+  }
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    out.push_back(im.writeBackResult(*events[e], results[e], nullptr));
   }
   return out;
 }

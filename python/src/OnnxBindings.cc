@@ -212,7 +212,7 @@ void registerOnnx(py::module_& m) {
       [](py::handle model, py::handle inputs, py::handle output, const std::string& category,
          py::handle inputCollections, py::handle outputCollections, std::pair<uint64_t, uint64_t> shard,
          bool onlyScores, const std::string& onEmptyInput, int32_t algorithmType, int intraOpThreads,
-         int interOpThreads, py::object progress) {
+         int interOpThreads, std::size_t eventsPerRun, bool lengthBuckets, py::object progress) {
         workflow::InferenceRequest rq;
         rq.model = pathString(model);
         rq.inputs = pathList(inputs);
@@ -229,6 +229,8 @@ void registerOnnx(py::module_& m) {
         rq.algorithmType = algorithmType;
         rq.intraOpThreads = intraOpThreads;
         rq.interOpThreads = interOpThreads;
+        rq.eventsPerRun = eventsPerRun;
+        rq.lengthBuckets = lengthBuckets;
         workflow::InferenceSummary summary;
         {
           py::gil_scoped_release nogil;
@@ -268,13 +270,16 @@ void registerOnnx(py::module_& m) {
       py::arg("input_collections") = py::none(), py::arg("output_collections") = py::none(),
       py::arg("shard") = std::pair<uint64_t, uint64_t>{0, 1}, py::arg("only_scores") = false,
       py::arg("on_empty_input") = "skip", py::arg("algorithm_type") = 0, py::arg("intra_op_threads") = 1,
-      py::arg("inter_op_threads") = 1, py::arg("progress") = py::none(),
+      py::arg("inter_op_threads") = 1, py::arg("events_per_run") = 1, py::arg("length_buckets") = false,
+      py::arg("progress") = py::none(),
       "Scores every event of ``inputs`` (paths or globs, one chain) with ``model`` and writes ``output``, as\n"
       "``podml infer`` does (the same library code): every input collection is kept next to the new ones,\n"
       "or only the scored ones with ``only_scores=True`` (relations into anything else are then stored as\n"
       "unset). ``shard=(i, n)`` scores share i of n. An event in which one input collection is empty while\n"
       "another has objects is written without scores with a RuntimeWarning (``on_empty_input='skip'``) or\n"
-      "stops the run (``'fail'``). ``progress(done, total)`` is called after each event. Everything is\n"
+      "stops the run (``'fail'``). ``events_per_run=N`` batches N events into one ONNX Runtime call,\n"
+      "``length_buckets=True`` groups their objects by constituent count (``podml infer --events-per-run``,\n"
+      "``--length-buckets``). ``progress(done, total)`` is called after each event. Everything is\n"
       "checked before anything is written; the output appears only when the run succeeds. Returns\n"
       "``{'first', 'last', 'events', 'skipped_events', 'outputs': [{'output', 'collection', 'type', 'objects'}]}``.");
   m.def(

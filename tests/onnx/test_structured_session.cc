@@ -24,6 +24,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <span>
 #include <thread>
 
 namespace {
@@ -291,6 +292,160 @@ TEST(StructuredSession, InferenceJobWritesParticleIDMetaForClasses) {
   const auto meta = r.readFrame("metadata", 0);
   EXPECT_EQ(meta.getParameter<std::vector<std::string>>("JetTag_c__ParameterNames").value(), std::vector<std::string>{"c"});
   EXPECT_EQ(meta.getParameter<int>("JetTag_light__podml_class_code").value(), 0);
+}
+
+// run(events) over blocks of 1, 5 and 16 events (with and without length buckets) gives,
+// event by event, the scores run(event) gives: events without jets, jets without
+// constituents and fixed-P truncation included.
+TEST(StructuredSession, EventsRunTogetherScoreAsOneByOne) {
+  constexpr unsigned kEvents = 40;
+  std::vector<podml::Frame> events;
+  std::vector<const podml::Frame*> ptrs;
+  for (unsigned i = 0; i < kEvents; ++i) {
+    events.push_back(makeEvent(i));
+  }
+  for (const auto& e : events) {
+    ptrs.push_back(&e);
+  }
+  podml::onnx::SessionOptions weaver;
+  weaver.binding = podml::workflow::readCardFile(PODML_WEAVER_CARD);
+  const std::string deepsets = carded("deepsets", kDeepSets);
+  for (const bool buckets : {false, true}) {
+    for (const std::string model : {"weaver", "deepsets"}) {
+      auto options = model == "weaver" ? weaver : podml::onnx::SessionOptions{};
+      const auto path = model == "weaver" ? kModels + "/weaver.onnx" : deepsets;
+      const podml::onnx::Session single(path, edm4hep(), options);
+      options.lengthBuckets = buckets;
+      const podml::onnx::Session batched(path, edm4hep(), options);
+      ASSERT_TRUE(batched.batchesEvents());
+      for (const std::size_t perRun : {std::size_t{1}, std::size_t{5}, std::size_t{16}}) {
+        std::size_t rows = 0;
+        for (std::size_t first = 0; first < kEvents; first += perRun) {
+          const std::size_t n = std::min<std::size_t>(perRun, kEvents - first);
+          const auto results = batched.run(std::span<const podml::Frame* const>(ptrs.data() + first, n));
+          ASSERT_EQ(results.size(), n);
+          for (std::size_t k = 0; k < n; ++k) {
+            const auto want = single.run(events[first + k]);
+            const auto& got = results[k];
+            ASSERT_EQ(got.tensors.size(), want.tensors.size());
+            for (std::size_t o = 0; o < want.tensors.size(); ++o) {
+              ASSERT_EQ(got.tensors[o].shape, want.tensors[o].shape)
+                  << model << " event " << first + k << " buckets " << buckets << " per run " << perRun;
+              const auto* g = got.tensors[o].as<float>();
+              const auto* w = want.tensors[o].as<float>();
+              for (std::size_t j = 0; j < want.tensors[o].size(); ++j) {
+                EXPECT_NEAR(g[j], w[j], 1e-5) << model << " event " << first + k << " value " << j;
+              }
+              rows += want.tensors[o].shape[0];
+            }
+          }
+        }
+        EXPECT_GT(rows, 50u);
+      }
+    }
+  }
+}
+
+TEST(StructuredSession, EventsWrittenBackTogetherAsOneByOne) {
+  std::vector<podml::Frame> events;
+  std::vector<const podml::Frame*> ptrs;
+  for (unsigned i = 0; i < 12; ++i) {
+    events.push_back(makeEvent(i));
+  }
+  for (const auto& e : events) {
+    ptrs.push_back(&e);
+  }
+  podml::onnx::SessionOptions options;
+  options.lengthBuckets = true;
+  const podml::onnx::Session session(carded("deepsets", kDeepSets), edm4hep(), options);
+  const auto together = session.runAndWriteBack(ptrs);
+  ASSERT_EQ(together.size(), events.size());
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const auto alone = session.runAndWriteBack(events[e]);
+    ASSERT_EQ(together[e].size(), alone.size());
+    for (std::size_t c = 0; c < alone.size(); ++c) {
+      EXPECT_EQ(together[e][c].first, alone[c].first);
+      const auto& a = dynamic_cast<const edm4hep::ParticleIDCollection&>(*alone[c].second);
+      const auto& t = dynamic_cast<const edm4hep::ParticleIDCollection&>(*together[e][c].second);
+      ASSERT_EQ(t.size(), a.size()) << "event " << e;
+      for (std::size_t k = 0; k < a.size(); ++k) {
+        EXPECT_NEAR(t[k].getLikelihood(), a[k].getLikelihood(), 1e-5);
+        EXPECT_EQ(t[k].getPDG(), a[k].getPDG());
+        EXPECT_EQ(t[k].getParticle().getObjectID(), a[k].getParticle().getObjectID());
+      }
+    }
+  }
+}
+
+TEST(StructuredSession, PerConstituentOutputsRunEventByEvent) {
+  std::vector<podml::Frame> events;
+  std::vector<const podml::Frame*> ptrs;
+  for (unsigned i = 0; i < 6; ++i) {
+    events.push_back(makeEvent(i));
+  }
+  for (const auto& e : events) {
+    ptrs.push_back(&e);
+  }
+  const podml::onnx::Session session(carded("perconstituent", kPerConstituent), edm4hep());
+  EXPECT_FALSE(session.batchesEvents());
+  const auto together = session.runAndWriteBack(ptrs);
+  for (std::size_t e = 0; e < events.size(); ++e) {
+    const auto alone = session.runAndWriteBack(events[e]);
+    ASSERT_EQ(together[e].size(), 1u);
+    EXPECT_EQ(together[e][0].second->size(), alone[0].second->size());
+  }
+}
+
+TEST(StructuredSession, LengthBucketsNeedAMask) {
+  podml::onnx::SessionOptions options;
+  options.lengthBuckets = true;
+  try {
+    const podml::onnx::Session session(carded("perconstituent", kPerConstituent), edm4hep(), options);
+    FAIL() << "no error";
+  } catch (const podml::ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("input 'constituents' pads its constituents to the longest list and the model "
+                                         "has no mask"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(StructuredSession, InferenceJobRunsEventsTogether) {
+  const auto events = tmp("events.h5");
+  {
+    podml::io::Writer w(events);
+    for (unsigned i = 0; i < 23; ++i) {
+      auto e = makeEvent(i);
+      w.writeFrame(e, "events");
+    }
+    w.finish();
+  }
+  const auto scores = [&](std::size_t perRun, const std::string& out) {
+    podml::workflow::InferenceRequest rq;
+    rq.model = carded("deepsets", kDeepSets);
+    rq.inputs = {events};
+    rq.output = tmp(out);
+    rq.eventsPerRun = perRun;
+    rq.lengthBuckets = perRun > 1;
+    podml::workflow::InferenceJob job(rq);
+    EXPECT_EQ(job.run({}, {}).events, 23u);
+    podml::io::Reader r({rq.output});
+    std::vector<float> all;
+    for (uint64_t e = 0; e < r.getEntries("events"); ++e) {
+      const auto f = r.readFrame("events", e);
+      for (const auto& p : f.get<edm4hep::ParticleIDCollection>("JetTag_b")) {
+        all.push_back(p.getLikelihood());
+      }
+    }
+    return all;
+  };
+  const auto one = scores(1, "one.h5");
+  const auto seven = scores(7, "seven.h5");
+  ASSERT_EQ(one.size(), seven.size());
+  ASSERT_GT(one.size(), 20u);
+  for (std::size_t k = 0; k < one.size(); ++k) {
+    EXPECT_NEAR(one[k], seven[k], 1e-5) << k;
+  }
 }
 
 } // namespace

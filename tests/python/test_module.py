@@ -447,6 +447,11 @@ def test_infer_is_podml_infer(carded, tmp_path):
         np.testing.assert_allclose(o.read_columns("HitScores", "value")["value"],
                                    linear(inp.read_columns("Hits", "x")["x"], inp.read_columns("Hits", "energy")["energy"]),
                                    atol=1e-6)
+    batched = tmp_path / "batched.h5"
+    podml.infer(carded, SAMPLE, batched, events_per_run=3)
+    with podml.open(out) as o, podml.open(batched) as b:
+        np.testing.assert_allclose(b.read_columns("HitScores", "value")["value"],
+                                   o.read_columns("HitScores", "value")["value"], atol=1e-6)
     only = tmp_path / "only.h5"
     podml.infer(carded, SAMPLE, only, only_scores=True, shard=(1, 2))
     with podml.open(only) as o:
@@ -456,6 +461,8 @@ def test_infer_is_podml_infer(carded, tmp_path):
         podml.infer(carded, SAMPLE, tmp_path / "never.h5", category="nope")
     with pytest.raises(podml.UsageError, match="has no such input"):
         podml.infer(carded, SAMPLE, tmp_path / "never.h5", input_collections={"featurez": "Hits"})
+    with pytest.raises(podml.UsageError, match="0 events per run"):
+        podml.infer(carded, SAMPLE, tmp_path / "never.h5", events_per_run=0)
     with pytest.raises(podml.UsageError, match="on_empty_input"):
         podml.infer(carded, SAMPLE, tmp_path / "never.h5", on_empty_input="ignore")
     with pytest.raises(podml.UsageError, match="already hold a collection"):

@@ -175,10 +175,12 @@ with open(os.path.join(os.path.dirname(__file__), "..", "..", "examples", "weave
     WEAVER_CARD = _f.read()
 
 
-def test_weaver_contract_classes_in_parameters(events, tmp_path):
+@pytest.mark.parametrize("batching", [[], ["--events-per-run", "3", "--length-buckets"], ["--events-per-run", "64"]],
+                         ids=["per-event", "3-events-length-buckets", "64-events"])
+def test_weaver_contract_classes_in_parameters(events, tmp_path, batching):
     net, model = attach(str(tmp_path), "weaver", WEAVER_CARD, events["path"])
     out = str(tmp_path / "scored.h5")
-    run("infer", model, events["path"], "-o", out, "-q")
+    run("infer", model, events["path"], "-o", out, "-q", *batching)
     with h5py.File(out, "r") as f:
         g = f["events"]["JetFlavour"]
         offsets, voff = g["offsets"][:], g["parameters_offsets"][:]

@@ -196,6 +196,10 @@ InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<I
   so.interOpThreads = rq.interOpThreads;
   so.inputCollections = im.request.inputCollections;
   so.outputCollections = rq.outputCollections;
+  so.lengthBuckets = rq.lengthBuckets;
+  if (rq.eventsPerRun == 0) {
+    throw UsageError("cannot run model '" + rq.model + "' on 0 events per run: need at least 1");
+  }
   // Before the model is loaded, so that a typo is reported first.
   im.checkCollections(so);
   im.session.emplace(rq.model, *im.dataModel, so);
@@ -239,28 +243,50 @@ void InferenceJob::Impl::loop(io::Writer& writer, InferenceSummary& summary, con
                               const Warn& warn) {
   const auto& rq = request;
   auto* im = this;
-  for (uint64_t e = im->first; e < im->last; ++e) {
-    Frame event = im->reader->readFrame(rq.category, e, im->toRead);
-    std::string skipped;
-    auto outputs = im->session->runAndWriteBack(event, rq.onEmptyInput == OnEmptyInput::Skip ? &skipped : nullptr);
-    if (!skipped.empty()) {
-      ++summary.skippedEvents;
-      if (warn) {
-        warn("entry " + std::to_string(e) + " of category '" + rq.category + "' not scored: " + skipped);
-      }
+  const uint64_t perRun = rq.eventsPerRun;
+  std::vector<Frame> block;
+  std::vector<const Frame*> ptrs;
+  std::vector<std::string> skipped;
+  for (uint64_t first = im->first; first < im->last; first += perRun) {
+    const uint64_t last = std::min(im->last, first + perRun);
+    block.clear();
+    ptrs.clear();
+    for (uint64_t e = first; e < last; ++e) {
+      block.push_back(im->reader->readFrame(rq.category, e, im->toRead));
     }
-    std::vector<std::string> keep = im->keep;
-    for (std::size_t k = 0; k < outputs.size(); ++k) {
-      summary.outputs[k].objects += outputs[k].second->size();
-      if (!keep.empty()) {
-        keep.push_back(outputs[k].first);
-      }
-      event.put(std::move(outputs[k].second), outputs[k].first);
+    for (const auto& f : block) {
+      ptrs.push_back(&f);
     }
-    writer.writeFrame(event, rq.category, keep);
-    ++summary.events;
-    if (progress) {
-      progress(e - im->first + 1, im->last - im->first);
+    std::vector<std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>>> outputs;
+    try {
+      outputs = im->session->runAndWriteBack(ptrs, rq.onEmptyInput == OnEmptyInput::Skip ? &skipped : nullptr);
+    } catch (const InferenceError& x) {
+      throw InferenceError(std::string(x.what()) + " (entries " + std::to_string(first) + ".." +
+                           std::to_string(last - 1) + " of category '" + rq.category + "')");
+    }
+    for (uint64_t e = first; e < last; ++e) {
+      const auto k = static_cast<std::size_t>(e - first);
+      Frame& event = block[k];
+      if (!skipped.empty() && !skipped[k].empty()) {
+        ++summary.skippedEvents;
+        if (warn) {
+          warn("entry " + std::to_string(e) + " of category '" + rq.category + "' not scored: " + skipped[k]);
+        }
+      }
+      std::vector<std::string> keep = im->keep;
+      auto& made = outputs[k];
+      for (std::size_t o = 0; o < made.size(); ++o) {
+        summary.outputs[o].objects += made[o].second->size();
+        if (!keep.empty()) {
+          keep.push_back(made[o].first);
+        }
+        event.put(std::move(made[o].second), made[o].first);
+      }
+      writer.writeFrame(event, rq.category, keep);
+      ++summary.events;
+      if (progress) {
+        progress(e - im->first + 1, im->last - im->first);
+      }
     }
   }
   writer.writeFrame(pidMetadata(*im->session, rq.model, rq.algorithmType), "metadata");

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct SessionOptions {
   std::optional<ModelCard> binding;
   /// Value of the target's `algorithmType` member, if it has one (EDM4hep ParticleID).
   int32_t algorithmType{0};
+  /// In run() over several events: sort the objects by constituent count and run ONNX
+  /// Runtime once per group of similar count, each padded to its own longest list,
+  /// instead of padding every object to the longest of the block. Needs a mask input
+  /// for every padded constituents input (else the scores could depend on the padding).
+  bool lengthBuckets{false};
 };
 
 /// A tensor handed to or returned by ONNX Runtime, owning its data.
@@ -89,6 +95,18 @@ public:
   /// receives the reason and the new collections are empty.
   std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>> runAndWriteBack(const Frame& event,
                                                                                       std::string* skipped = nullptr) const;
+  /// Runs the model on several events at once: their objects are concatenated along the
+  /// object axis (and, with SessionOptions::lengthBuckets, grouped by constituent count),
+  /// so ONNX Runtime sees larger batches; the results are split back, one per event, as
+  /// run(event) gives them. Models with per-constituent outputs or ragged inputs run
+  /// event by event. Throws as run(event) does, naming the event's position.
+  std::vector<EventResult> run(std::span<const Frame* const> events) const;
+  /// runAndWriteBack() for several events run as one batch (see run(events)). `skipped`,
+  /// if given, receives one reason per event (empty if the event was scored).
+  std::vector<std::vector<std::pair<std::string, std::unique_ptr<CollectionBase>>>> runAndWriteBack(
+      std::span<const Frame* const> events, std::vector<std::string>* skipped = nullptr) const;
+  /// Whether run(events) batches this model's events together (else it runs them one by one).
+  bool batchesEvents() const;
   /// Name of the collection runAndWriteBack() writes output `output` to (the options'
   /// override, else the card's target collection, else the output's name).
   std::string outputCollection(const CardOutput& output) const;

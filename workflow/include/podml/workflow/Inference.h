@@ -55,6 +55,11 @@ struct InferenceRequest {
   int32_t algorithmType{0}; ///< value of the target's `algorithmType` member (EDM4hep ParticleID)
   int intraOpThreads{1};    ///< ONNX Runtime threads (the caller parallelises over files)
   int interOpThreads{1};
+  /// Events batched into one ONNX Runtime call (their objects concatenated; see
+  /// onnx::Session::run(events)). 1: one call per event.
+  std::size_t eventsPerRun{1};
+  /// With eventsPerRun > 1: group objects by constituent count (onnx::SessionOptions::lengthBuckets).
+  bool lengthBuckets{false};
 };
 
 /// What one output wrote.
