@@ -448,4 +448,43 @@ TEST(StructuredSession, InferenceJobRunsEventsTogether) {
   }
 }
 
+TEST(StructuredSession, EightThreadsRunningBatchesGiveTheBytesOfOne) {
+  podml::onnx::SessionOptions options;
+  options.binding = podml::workflow::readCardFile(PODML_WEAVER_CARD);
+  options.lengthBuckets = true;
+  const podml::onnx::Session session(kModels + "/weaver.onnx", edm4hep(), options);
+  constexpr unsigned kEvents = 48, kPerRun = 6;
+  std::vector<podml::Frame> events;
+  std::vector<const podml::Frame*> ptrs;
+  for (unsigned i = 0; i < kEvents; ++i) {
+    events.push_back(makeEvent(i));
+  }
+  for (const auto& e : events) {
+    ptrs.push_back(&e);
+  }
+  const auto batch = [&](unsigned b) {
+    std::vector<std::byte> bytes;
+    for (const auto& r : session.run(std::span<const podml::Frame* const>(ptrs.data() + b * kPerRun, kPerRun))) {
+      const auto one = bytesOf(r);
+      bytes.insert(bytes.end(), one.begin(), one.end());
+    }
+    return bytes;
+  };
+  std::vector<std::vector<std::byte>> one(kEvents / kPerRun), eight(kEvents / kPerRun);
+  for (unsigned b = 0; b < one.size(); ++b) {
+    one[b] = batch(b);
+  }
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] { eight[t] = batch(t); });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  for (unsigned b = 0; b < one.size(); ++b) {
+    EXPECT_EQ(one[b], eight[b]) << "batch " << b;
+    EXPECT_FALSE(one[b].empty());
+  }
+}
+
 } // namespace
