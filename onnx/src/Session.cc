@@ -561,6 +561,12 @@ struct Session::Impl {
     return collect(outs);
   }
 
+  // The ONNX Runtime view of input `b`'s tensor (`elements` values of shape `shape`).
+  Ort::Value makeValue(const BoundInput& b, void* data, const std::array<int64_t, 3>& shape, std::size_t elements) const {
+    return Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(), b.rank1 ? 1 : b.rank,
+                                    ortType(b.dtype));
+  }
+
   void resetScratch(Scratch& scratch) const {
     scratch.gather.resize(bound.size());
     scratch.lastData.assign(bound.size(), nullptr);
@@ -596,8 +602,7 @@ struct Session::Impl {
         data = structuredTensor(b, i, lists, scratch, shape, elements);
       }
       scratch.lastData[i] = data;
-      values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
-                                                b.rank1 ? 1 : b.rank, ortType(b.dtype)));
+      values.push_back(makeValue(b, data, shape, elements));
     }
     result.tensors = runOrt(values, objects);
     return result;
@@ -798,8 +803,7 @@ struct Session::Impl {
           }
           data = structuredTensor(b, i, buckets ? sc.bucketLists[g] : sc.blockLists[g], sc, shape, elements);
         }
-        values.push_back(Ort::Value::CreateTensor(memInfo, data, elements * dtypeSize(b.dtype), shape.data(),
-                                                  b.rank1 ? 1 : b.rank, ortType(b.dtype)));
+        values.push_back(makeValue(b, data, shape, elements));
       }
       auto outs = runOrt(values, nb);
       for (std::size_t o = 0; o < outs.size(); ++o) {

@@ -74,6 +74,22 @@ podml::Frame makeEvent(unsigned i) {
   return f;
 }
 
+// Events 0..n-1 (makeEvent) and pointers to them, as run(events) takes them.
+struct Events {
+  std::vector<podml::Frame> frames;
+  std::vector<const podml::Frame*> ptrs;
+};
+Events makeEvents(unsigned n) {
+  Events e;
+  for (unsigned i = 0; i < n; ++i) {
+    e.frames.push_back(makeEvent(i));
+  }
+  for (const auto& f : e.frames) {
+    e.ptrs.push_back(&f);
+  }
+  return e;
+}
+
 // The model `name` with the card `card` attached (completed from EDM4hep).
 std::string carded(const std::string& name, const std::string& cardJson) {
   auto card = podml::onnx::ModelCard::fromJson(cardJson, name + " card");
@@ -299,14 +315,9 @@ TEST(StructuredSession, InferenceJobWritesParticleIDMetaForClasses) {
 // constituents and fixed-P truncation included.
 TEST(StructuredSession, EventsRunTogetherScoreAsOneByOne) {
   constexpr unsigned kEvents = 40;
-  std::vector<podml::Frame> events;
-  std::vector<const podml::Frame*> ptrs;
-  for (unsigned i = 0; i < kEvents; ++i) {
-    events.push_back(makeEvent(i));
-  }
-  for (const auto& e : events) {
-    ptrs.push_back(&e);
-  }
+  const auto made = makeEvents(kEvents);
+  const auto& events = made.frames;
+  const auto& ptrs = made.ptrs;
   podml::onnx::SessionOptions weaver;
   weaver.binding = podml::workflow::readCardFile(PODML_WEAVER_CARD);
   const std::string deepsets = carded("deepsets", kDeepSets);
@@ -347,14 +358,9 @@ TEST(StructuredSession, EventsRunTogetherScoreAsOneByOne) {
 }
 
 TEST(StructuredSession, EventsWrittenBackTogetherAsOneByOne) {
-  std::vector<podml::Frame> events;
-  std::vector<const podml::Frame*> ptrs;
-  for (unsigned i = 0; i < 12; ++i) {
-    events.push_back(makeEvent(i));
-  }
-  for (const auto& e : events) {
-    ptrs.push_back(&e);
-  }
+  const auto made = makeEvents(12);
+  const auto& events = made.frames;
+  const auto& ptrs = made.ptrs;
   podml::onnx::SessionOptions options;
   options.lengthBuckets = true;
   const podml::onnx::Session session(carded("deepsets", kDeepSets), edm4hep(), options);
@@ -378,14 +384,9 @@ TEST(StructuredSession, EventsWrittenBackTogetherAsOneByOne) {
 }
 
 TEST(StructuredSession, PerConstituentOutputsRunEventByEvent) {
-  std::vector<podml::Frame> events;
-  std::vector<const podml::Frame*> ptrs;
-  for (unsigned i = 0; i < 6; ++i) {
-    events.push_back(makeEvent(i));
-  }
-  for (const auto& e : events) {
-    ptrs.push_back(&e);
-  }
+  const auto made = makeEvents(6);
+  const auto& events = made.frames;
+  const auto& ptrs = made.ptrs;
   const podml::onnx::Session session(carded("perconstituent", kPerConstituent), edm4hep());
   EXPECT_FALSE(session.batchesEvents());
   const auto together = session.runAndWriteBack(ptrs);
@@ -454,14 +455,9 @@ TEST(StructuredSession, EightThreadsRunningBatchesGiveTheBytesOfOne) {
   options.lengthBuckets = true;
   const podml::onnx::Session session(kModels + "/weaver.onnx", edm4hep(), options);
   constexpr unsigned kEvents = 48, kPerRun = 6;
-  std::vector<podml::Frame> events;
-  std::vector<const podml::Frame*> ptrs;
-  for (unsigned i = 0; i < kEvents; ++i) {
-    events.push_back(makeEvent(i));
-  }
-  for (const auto& e : events) {
-    ptrs.push_back(&e);
-  }
+  const auto made = makeEvents(kEvents);
+  const auto& events = made.frames;
+  const auto& ptrs = made.ptrs;
   const auto batch = [&](unsigned b) {
     std::vector<std::byte> bytes;
     for (const auto& r : session.run(std::span<const podml::Frame* const>(ptrs.data() + b * kPerRun, kPerRun))) {
