@@ -52,6 +52,12 @@ Runner addGenerateCommand(CLI::App& app, const GlobalOptions& g) {
       ro.extraCodePath.emplace_back(p);
     }
     const std::string name = opts->name.empty() ? std::filesystem::path(opts->yaml).stem().string() : opts->name;
+    if (!gen::isValidModelName(name)) {
+      throw CliError(kExitBadUsage,
+                     (opts->name.empty() ? "the model file's stem '" : "--name '") + name +
+                         "' is not a valid data model name: it names include/<name>/ and the generated code",
+                     "give a C++ identifier (letters, digits and '_', not a keyword), e.g. --name my_model");
+    }
     const gen::ReadModel model = gen::readModel(opts->yaml, name, upstream, ro);
     gen::RenderInput in;
     in.model = &model.definition;

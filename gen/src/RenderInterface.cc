@@ -140,6 +140,12 @@ FileSet render(const RenderInput& in) {
 std::size_t writeIfChanged(const FileSet& files, const std::filesystem::path& outDir) {
   std::size_t written = 0;
   for (const auto& [rel, content] : files) {
+    // Names are checked when the model is read; this keeps any path that slipped through inside outDir.
+    const std::filesystem::path relPath(rel);
+    const auto normal = relPath.lexically_normal();
+    if (relPath.is_absolute() || normal.empty() || *normal.begin() == "..") {
+      throw IoError("refusing to write '" + rel + "': it is not inside the output directory '" + outDir.string() + "'");
+    }
     const auto path = outDir / rel;
     {
       std::ifstream in(path, std::ios::binary);

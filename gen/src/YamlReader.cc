@@ -10,6 +10,8 @@
 
 #include "podml/gen/YamlReader.h"
 
+#include "CppKeywords.h"
+
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
 
@@ -420,8 +422,13 @@ private:
           base = 8;
         }
         if (base == 10 && body.find_first_of(".eE") != std::string::npos) {
-          // int(float) truncates toward zero, as podio does.
-          value = std::trunc(std::strtold(body.c_str(), nullptr));
+          // podio's int() would truncate 2.5 to 2 without a word; a version is a count, so refuse it.
+          const long double v = std::strtold(body.c_str(), nullptr);
+          if (v != std::trunc(v)) {
+            fail(line, "schema_version has to be a whole number (is " + text + "); podio would silently read it as " +
+                           std::to_string(static_cast<long long>(std::min<long double>(std::trunc(v), 9.2e18L))));
+          }
+          value = v;
         } else {
           long double acc = 0;
           for (char c : body) {
@@ -505,6 +512,11 @@ private:
     if (name.size() > 1024 || !std::regex_match(name, valid)) {
       fail(line, "'" + name + "' is not a valid type name. Use '<name>' or '<namespace>::<name>'");
     }
+    for (const auto& part : splitScope(name)) {
+      if (isCppKeyword(part)) {
+        fail(line, "'" + name + "' is not a valid type name: '" + part + "' is a C++ keyword");
+      }
+    }
   }
 
   std::vector<Member> parseMemberList(const Entry& f, const std::string& owner, bool requireDescription) const {
@@ -559,6 +571,9 @@ private:
       fail(m.line, invalid + "Check syntax of the member definition.");
     }
     m.def = std::get<MemberDef>(std::move(parsed));
+    if (isCppKeyword(m.def.name)) {
+      fail(m.line, invalid + "'" + m.def.name + "' is a C++ keyword and cannot name a member.");
+    }
     if (requireDescription && m.def.description.empty()) {
       // The description is empty either because there is no `//` (podio's bare
       // regexes matched) or because the comment is blank (podio accepts that).
@@ -1227,6 +1242,11 @@ private:
 
 } // namespace
 
+bool isValidModelName(std::string_view name) {
+  static const std::regex validName("[A-Za-z_][A-Za-z0-9_]*");
+  return name.size() <= 256 && std::regex_match(name.begin(), name.end(), validName) && !isCppKeyword(name);
+}
+
 ReadModel readModelFromString(std::string_view yamlText, std::string_view sourceName, const std::string& name,
                               const std::vector<ReadModel>& upstream, const ReadOptions& options) {
   ReadModel out;
@@ -1249,6 +1269,13 @@ ReadModel readModelFromString(std::string_view yamlText, std::string_view source
     ptrs.push_back(&d);
   }
   const std::string file(sourceName);
+  // The name becomes the include directory, the library and a C++ identifier in
+  // the generated code, so `../x` or `my-model` must stop here, not in a path or the compiler.
+  if (!isValidModelName(name)) {
+    throw DefinitionError("data model name " + pyRepr(name) + " is not valid for " + file +
+                          ": it names the include directory and the generated code, so it must be a C++ "
+                          "identifier (letters, digits and '_', not starting with a digit) and not a keyword");
+  }
   std::string json;
   try {
     Reader reader(yamlText, file, name, ptrs, fs::path(file).parent_path(), options);

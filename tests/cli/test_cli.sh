@@ -32,6 +32,11 @@ check "second run rewrites nothing" 0 ", 0 changed" "$PODML" generate "$SRC/data
 check "output is deterministic" 0 "testdm" "$PODML" generate "$SRC/datamodel/testdm.yaml" "$WORK/b"
 check "identical trees" 0 "" diff -r "$WORK/a" "$WORK/b"
 check "--name overrides the stem" 0 "data model 'other'" "$PODML" generate "$SRC/datamodel/testdm.yaml" "$WORK/c" --name other
+check "--name with a path is bad usage" 2 "--name '../../x' is not a valid data model name" "$PODML" generate "$SRC/datamodel/testdm.yaml" "$WORK/deep/er" --name ../../x
+check "nothing written outside the output directory" 1 "" test -e "$WORK/deep"
+cp "$SRC/datamodel/testdm.yaml" "$WORK/my-model.yaml"
+check "a stem that is not an identifier is bad usage" 2 "stem 'my-model' is not a valid data model name" "$PODML" generate "$WORK/my-model.yaml" "$WORK/d"
+check "and the hint asks for --name" 2 "hint: .*--name my_model" "$PODML" generate "$WORK/my-model.yaml" "$WORK/d"
 check "quiet prints nothing" 0 "^$" "$PODML" generate "$SRC/datamodel/testdm.yaml" "$WORK/a" --quiet
 check "extension with upstream" 0 "generated data model 'extension'" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext" --upstream-edm "testdm:$SRC/datamodel/testdm.yaml"
 check "extension without its upstream fails clearly" 1 "is not a builtin type, another component or one from the upstream EDM \\(.*extension.yaml:13\\)" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext2"

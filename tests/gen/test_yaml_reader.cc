@@ -8,6 +8,7 @@
 
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/gen/Renderer.h"
 #include "podml/gen/YamlReader.h"
 
 #include <gtest/gtest.h>
@@ -451,3 +452,35 @@ TEST(YamlReader, UpstreamChainFromFiles) {
 }
 
 } // namespace
+
+// The name becomes a directory and an identifier: `../x` once wrote outside the output directory.
+TEST(YamlReader, ModelNameMustBeAnIdentifier) {
+  const std::string yaml = "schema_version: 1\ncomponents:\n  ex::V:\n    Members:\n      - float x\n";
+  for (const std::string& bad : std::vector<std::string>{"../../x", "a/b", "my-model", "", "1st", "class", std::string("a\0b", 3)}) {
+    try {
+      readModelFromString(yaml, "n.yaml", bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const DefinitionError& e) {
+      EXPECT_NE(std::string(e.what()).find("is not valid for n.yaml: it names the include directory"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(readModelFromString(yaml, "n.yaml", "_my_model2").definition.name, "_my_model2");
+}
+
+TEST(YamlReader, WholeNumberSchemaVersionWrittenAsFloatReads) {
+  const auto m = readModelFromString("schema_version: 3.0\n", "v.yaml", "ex");
+  EXPECT_EQ(m.definition.schemaVersion, 3u);
+}
+
+TEST(Renderer, WritesNothingOutsideTheOutputDirectory) {
+  const fs::path dir = fs::temp_directory_path() / ("podml-render-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  EXPECT_THROW(podml::gen::writeIfChanged({{"include/../../escaped.h", "x"}}, dir / "out"), podml::IoError);
+  EXPECT_THROW(podml::gen::writeIfChanged({{"/tmp/abs.h", "x"}}, dir / "out"), podml::IoError);
+  EXPECT_FALSE(fs::exists(dir / "escaped.h"));
+  EXPECT_EQ(podml::gen::writeIfChanged({{"include/a/../b.h", "x"}}, dir / "out"), 1u);
+  EXPECT_TRUE(fs::exists(dir / "out" / "include" / "b.h"));
+  fs::remove_all(dir);
+}

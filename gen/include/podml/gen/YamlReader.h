@@ -43,6 +43,10 @@ struct ReadModel {
   std::string yamlHash;                      ///< podml::contentHash of the YAML bytes
 };
 
+/// True if `name` can name a data model: a C++ identifier that is not a keyword
+/// (it becomes the include directory and appears in the generated code).
+bool isValidModelName(std::string_view name);
+
 /// Reads and validates a podio YAML data model; `name` is the model (package) name.
 /// Each upstream model is read and validated first, under its own name, with the
 /// upstream models listed before it as its own upstream (so chains A <- B <- this work).
