@@ -60,12 +60,13 @@ BENCH_DIR := build/release/bench
 BENCH_REPORT := $(BENCH_DIR)/report.jsonl
 bench: deps
 	$(CMAKE) --preset release
-	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-io podml-bench-onnx podml-bench-structured podml-bench-train podml-bench-startup podml podml_python
+	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-generate podml-bench-io podml-bench-onnx podml-bench-structured podml-bench-train podml-bench-startup podml podml_python
 	@rm -f $(BENCH_REPORT); failed=""; \
 	run() { name=$$1; shift; echo "+ $$* --report $(BENCH_REPORT)"; "$$@" --report $(BENCH_REPORT); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then failed="$$failed podml-bench-$$name"; \
 	    echo "{\"bench\": \"$$name\", \"kind\": \"exit\", \"status\": $$rc}" >> $(BENCH_REPORT); fi; }; \
 	run collections ./$(BENCH_DIR)/podml-bench-collections --n $(BENCH_COLLECTIONS_N) --reps $(BENCH_COLLECTIONS_REPS); \
+	run generate ./$(BENCH_DIR)/podml-bench-generate; \
 	run io ./$(BENCH_DIR)/podml-bench-io --python /usr/bin/python3 --events $(BENCH_IO_EVENTS) \
 	  --compression-events $(BENCH_IO_COMPRESSION_EVENTS) --reps $(BENCH_IO_REPS); \
 	run onnx ./$(BENCH_DIR)/podml-bench-onnx --reps $(BENCH_ONNX_REPS) --objects $(BENCH_ONNX_OBJECTS); \

@@ -1,6 +1,7 @@
 #include "podml/Json.h"
 
 #include "podml/Exceptions.h"
+#include "podml/Text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -18,37 +19,6 @@ constexpr double twoTo63 = 9223372036854775808.0;
 
 bool integralDouble(double d) {
   return d >= -twoTo63 && d < twoTo63 && std::trunc(d) == d;
-}
-
-/// Length of the well-formed UTF-8 sequence starting at s[i], or 0. Rejects
-/// overlong forms, surrogates and code points above U+10FFFF.
-std::size_t utf8Length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF; // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    lo = c == 0xE0 ? 0xA0 : 0x80;
-    hi = c == 0xED ? 0x9F : 0xBF;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    lo = c == 0xF0 ? 0x90 : 0x80;
-    hi = c == 0xF4 ? 0x8F : 0xBF;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < len || b(1) < lo || b(1) > hi) {
-    return 0;
-  }
-  for (std::size_t k = 2; k < len; ++k) {
-    if (b(k) < 0x80 || b(k) > 0xBF) {
-      return 0;
-    }
-  }
-  return len;
 }
 
 void appendUtf8(std::string& out, std::uint32_t cp) {
@@ -279,7 +249,7 @@ private:
         fail("unescaped control character in string", m_pos);
       }
       if (c >= 0x80) {
-        const auto len = utf8Length(m_text, m_pos);
+        const auto len = utf8SequenceLength(m_text, m_pos);
         if (len == 0) {
           fail("invalid UTF-8 in string", m_pos);
         }
@@ -399,7 +369,7 @@ void writeString(std::string& out, const std::string& s) {
     }
     const unsigned char c = s[i];
     if (c >= 0x80) {
-      const auto len = utf8Length(s, i);
+      const auto len = utf8SequenceLength(s, i);
       if (len == 0) {
         throw DefinitionError("cannot write JSON: string is not valid UTF-8 (byte " + std::to_string(i) + ")");
       }

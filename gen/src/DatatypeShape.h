@@ -17,6 +17,7 @@ struct Shape {
   const DatatypeDef& dt;
   std::string ns, bare, full, data, obj, mut, coll;
   bool gs;
+  std::map<std::pair<std::string, ColumnKind>, std::size_t> firstColumn;
 
   Shape(const Context& c, const DatatypeDef& d) : ctx(c), dt(d) {
     ns = nsOf(d.name);
@@ -28,13 +29,15 @@ struct Shape {
     coll = bare + "Collection";
     // podio's links always use get/set names, whatever the model's option.
     gs = c.model().getSyntax || d.isLink;
+    // Every member asks for its first column; a scan per member made generation quadratic.
+    for (std::size_t i = 0; i < d.columns.size(); ++i) {
+      firstColumn.try_emplace({d.columns[i].owner, d.columns[i].kind}, i);
+    }
   }
 
   std::size_t first(const std::string& owner, ColumnKind kind) const {
-    for (std::size_t i = 0; i < dt.columns.size(); ++i) {
-      if (dt.columns[i].owner == owner && dt.columns[i].kind == kind) {
-        return i;
-      }
+    if (const auto it = firstColumn.find({owner, kind}); it != firstColumn.end()) {
+      return it->second;
     }
     throw DefinitionError("cannot render '" + full + "': no column for '" + owner + "'");
   }

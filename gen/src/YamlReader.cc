@@ -14,6 +14,7 @@
 
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/Text.h"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -286,6 +287,7 @@ private:
     // document level (jbeder/yaml-cpp#1040, fixed upstream by PR #1319). So the
     // documents are counted with a bounded number of HandleNextDocument() calls,
     // and only then is the first one loaded.
+    requireUtf8Text(m_text, "data model", m_file);
     const std::string text(m_text);
     std::vector<YAML::Node> docs;
     try {

@@ -134,6 +134,10 @@ check "card attach: an unknown member names the next step" 1 "podml: hint: run \
 check "card attach: data without the card's data model is bad data" 1 "holds no data model 'testdm' \(it holds 'edm4hep'\)" \
   "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/bad.onnx" --data "$WORK/toy.h5"
 check "card attach: missing -o is bad usage" 2 "--output is required" "$PODML" card attach "$WORK/linear.onnx" "$CARD"
+printf 'podml_card: 1\ninputs: \xff\n' > "$WORK/latin1.yaml"
+check "card attach: a card that is not UTF-8 names the file, line and column" 1 \
+  "cannot read model card: byte 0xff is not valid UTF-8; podml reads UTF-8 text \(.*latin1.yaml:2:9\)" \
+  "$PODML" card attach "$WORK/linear.onnx" "$WORK/latin1.yaml" -o "$WORK/bad.onnx"
 check "card: no subcommand is bad usage" 2 "podml: hint: run \`podml card --help\`" "$PODML" card
 check "card: an unknown subcommand is bad usage" 2 "unknown command 'detach'" "$PODML" card detach
 
@@ -146,6 +150,10 @@ check "train: ... with a hint to inspect the data" 1 "podml: hint: run \`podml i
 printf 'podml_training: 1\nfeatures: [\n' > "$WORK/broken.yaml"
 check "train: a malformed spec is bad data, with a pointer to the docs" 1 "podml: hint: docs/training.md" \
   "$PODML" train "$WORK/broken.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx"
+head -c 32 /dev/zero > "$WORK/zeros.yaml"
+check "train: an all-NUL spec names the file, line and column" 1 \
+  "cannot read training spec: a NUL byte; this is not a text file \(.*zeros.yaml:1:1\)" \
+  "$PODML" train "$WORK/zeros.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx"
 check "train: missing -o is bad usage" 2 "--output is required" "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5"
 check "train: negative --threads is bad usage" 2 "--threads: Value -1 not in range 0 to 1024" "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --threads -1
 check "train: missing input files are bad usage" 2 "inputs is required" "$PODML" train "$WORK/spec.yaml" -o "$WORK/x.onnx"

@@ -1,6 +1,7 @@
 #include "podml/train/TrainingSpec.h"
 
 #include "podml/Exceptions.h"
+#include "podml/Text.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -622,6 +623,7 @@ private:
 } // namespace
 
 TrainingSpec TrainingSpec::fromYaml(const std::string& text, const std::string& source) {
+  requireUtf8Text(text, "training spec", source);
   YAML::Node root;
   try {
     root = YAML::Load(text);

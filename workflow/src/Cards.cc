@@ -2,6 +2,7 @@
 
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/Text.h"
 #include "podml/onnx/Session.h"
 
 #include <yaml-cpp/yaml.h>
@@ -76,6 +77,7 @@ std::string readText(const std::string& path) {
 
 onnx::ModelCard readCardFile(const std::string& path) {
   const std::string text = readText(path);
+  requireUtf8Text(text, "model card", path);
   if (path.ends_with(".json")) {
     return onnx::ModelCard::fromJson(text, path);
   }
