@@ -645,26 +645,32 @@ struct Reader::Impl {
 
   void readParameters(const FileMeta& f, CatMeta& cat, const std::string& category, uint64_t e, Frame& frame) {
     const std::string path = category + "/" + layout::kParameters;
+    // Every cache below is committed only after its read succeeded: a retry after an
+    // IoError must meet the same error, not a half-filled cache.
     if (!cat.parametersChecked) {
-      cat.parametersChecked = true;
-      if (!h5::exists(cat.group.get(), layout::kParameters)) {
-        return;
+      if (h5::exists(cat.group.get(), layout::kParameters)) {
+        auto offsets = readOffsets(cat.group.get(), layout::kParameterOffsets, cat.entries, f, category);
+        Hid ds = h5::checkId(H5Dopen2(cat.group.get(), layout::kParameters, H5P_DEFAULT), "cannot open dataset", f.name,
+                             path);
+        cat.parameterOffsets = std::move(offsets);
+        cat.parameters = std::move(ds);
       }
-      cat.parameterOffsets = readOffsets(cat.group.get(), layout::kParameterOffsets, cat.entries, f, category);
-      cat.parameters = h5::checkId(H5Dopen2(cat.group.get(), layout::kParameters, H5P_DEFAULT), "cannot open dataset",
-                                   f.name, path);
+      cat.parametersChecked = true;
     }
     if (!cat.parameters.valid()) {
       return;
     }
     // Blocks of kBlockEntries entries: one read serves many frames.
     if (e < cat.parametersFirst || e >= cat.parametersLast) {
-      cat.parametersFirst = e;
-      cat.parametersLast = std::min(cat.entries, e + kBlockEntries);
-      cat.parametersBlock = Column(DType::UInt8);
-      const uint64_t first = cat.parameterOffsets[cat.parametersFirst];
-      readRows(cat.parameters.get(), first, cat.parameterOffsets[cat.parametersLast] - first, DType::UInt8, 1,
-               cat.parametersBlock, 0, f, path);
+      const uint64_t firstEntry = e;
+      const uint64_t lastEntry = std::min(cat.entries, e + kBlockEntries);
+      Column block(DType::UInt8);
+      const uint64_t first = cat.parameterOffsets[firstEntry];
+      readRows(cat.parameters.get(), first, cat.parameterOffsets[lastEntry] - first, DType::UInt8, 1, block, 0, f,
+               path);
+      cat.parametersBlock = std::move(block);
+      cat.parametersFirst = firstEntry;
+      cat.parametersLast = lastEntry;
     }
     const uint64_t from = cat.parameterOffsets[e] - cat.parameterOffsets[cat.parametersFirst];
     const uint64_t n = cat.parameterOffsets[e + 1] - cat.parameterOffsets[e];

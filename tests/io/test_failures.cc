@@ -491,6 +491,36 @@ TEST(Failures, ImplausibleSizes) {
               {"events/Hits/energy", "more than the file"});
 }
 
+// A failed read must leave no half-filled cache behind: the same read again gives the same
+// error (it once read a null buffer and crashed Python's retry).
+TEST(Failures, RetryAfterAnErrorGivesTheSameError) {
+  const auto f = sampleCopy("huge-parameter-offsets.h5");
+  auto offs = readDataset<uint64_t>(f, "events/parameters_offsets", H5T_NATIVE_UINT64);
+  ASSERT_GE(offs.size(), 2u);
+  for (std::size_t i = 1; i < offs.size(); ++i) {
+    offs[i] = (uint64_t(1) << 40) + i;
+  }
+  overwriteDataset(f, "events/parameters_offsets", H5T_NATIVE_UINT64, offs);
+  podml::io::Reader reader({f});
+  std::string first;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    SCOPED_TRACE(attempt);
+    try {
+      reader.readFrame("events", 0);
+      ADD_FAILURE() << "read a frame whose parameters lie past the end of the file";
+    } catch (const podml::IoError& e) {
+      if (attempt == 0) {
+        first = e.what();
+        EXPECT_NE(first.find(f), std::string::npos) << first;
+        EXPECT_NE(first.find("events/parameters"), std::string::npos) << first;
+      }
+      EXPECT_EQ(std::string(e.what()), first);
+    }
+  }
+  // Collections of the same entry still read, through the same reader.
+  EXPECT_EQ(reader.readColumns("events", "Hits", {"energy"}).offsets.size(), 5u);
+}
+
 TEST(Failures, DecreasingOffsets) {
   for (const std::string ds : {"events/Hits/offsets", "events/Everything/weights_offsets"}) {
     SCOPED_TRACE(ds);

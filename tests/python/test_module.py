@@ -299,6 +299,36 @@ def test_missing_file_is_an_io_error(tmp_path):
         podml.open(str(tmp_path / "none-*.h5"))
 
 
+def test_a_retry_after_an_io_error_gives_the_same_error(tmp_path):
+    # Parameters claimed far past the end of the file: the second read once crashed Python.
+    path = str(tmp_path / "huge-parameter-offsets.h5")
+    with open(SAMPLE, "rb") as src, open(path, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(path, "r+") as f:
+        offsets = f["events/parameters_offsets"]
+        offsets[1:] = (1 << 40) + np.arange(1, len(offsets), dtype=np.uint64)
+    r = podml.open(path)
+    messages = []
+    for _ in range(3):
+        with pytest.raises(podml.IoError) as e:
+            r.read_frame(0)
+        messages.append(str(e.value))
+    assert path in messages[0] and "events/parameters" in messages[0]
+    assert messages == [messages[0]] * 3
+
+
+def test_messages_that_are_not_utf8_arrive_escaped(tmp_path):
+    # A collection name in someone else's file need not be UTF-8; the message quotes it.
+    path = str(tmp_path / "latin1-name.h5")
+    with open(SAMPLE, "rb") as src, open(path, "wb") as dst:
+        dst.write(src.read())
+    with h5py.File(path, "r+") as f:
+        f["events"].create_group(b"Caf\xe9")
+    with pytest.raises(podml.IoError) as e:
+        podml.open(path)
+    assert "Caf\\xe9" in str(e.value) and path in str(e.value)
+
+
 def test_usage_errors_carry_the_cpp_message(reader):
     with pytest.raises(podml.UsageError) as e:
         reader.read_columns("Nope", ["x"])
