@@ -67,6 +67,17 @@ std::string lastError() {
       },
       &reason);
   H5Eclear2(H5E_DEFAULT);
+  // The POSIX driver's messages run over several lines (time, descriptor, buffer address);
+  // keep what a user acts on: "file write failed: No space left on device".
+  const std::string key = "error message = '";
+  if (const auto at = reason.find(key); at != std::string::npos) {
+    const auto from = at + key.size();
+    const auto to = reason.find('\'', from);
+    const auto colon = reason.find(':');
+    if (to != std::string::npos && colon != std::string::npos && colon < at) {
+      reason = reason.substr(0, colon) + ": " + reason.substr(from, to - from);
+    }
+  }
   return reason.empty() ? "HDF5 error" : reason;
 }
 

@@ -32,6 +32,8 @@ public:
   hid_t get() const { return m_id; }
   bool valid() const { return m_id >= 0; }
   void close() noexcept;
+  /// Gives up ownership: the caller closes the identifier.
+  hid_t release() noexcept { return std::exchange(m_id, H5I_INVALID_HID); }
 
 private:
   hid_t m_id{H5I_INVALID_HID};

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace podml::io {
@@ -216,6 +217,25 @@ void pushIDs(Sink& index, Sink& coll, const std::vector<ObjectID>& ids, const st
   }
 }
 
+// Points the POSIX descriptor under an open HDF5 file (the default sec2 driver) at
+// /dev/null, so that whatever HDF5 still writes cannot fail.
+void discardFurtherWrites(hid_t file) noexcept {
+  Hid fapl(H5Fget_access_plist(file));
+  if (!fapl.valid() || H5Pget_driver(fapl.get()) != H5FD_SEC2) {
+    return;
+  }
+  void* handle = nullptr;
+  if (H5Fget_vfd_handle(file, fapl.get(), &handle) < 0 || handle == nullptr) {
+    return;
+  }
+  const int fd = *static_cast<int*>(handle);
+  const int sink = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (sink >= 0) {
+    ::dup2(sink, fd);
+    ::close(sink);
+  }
+}
+
 } // namespace
 
 struct Writer::Impl {
@@ -227,6 +247,7 @@ struct Writer::Impl {
   Hid file;
   bool finished{false};
   bool flushedFrames{false}; // the temporary file holds at least one frame
+  bool writeFailed{false};   // a write to the file failed: its HDF5 metadata cannot be trusted
   std::map<std::string, CategorySink> categories;
   std::map<std::string, std::string> models; // name -> definition JSON
   bool modelsWritten{false};                  // root attributes and definitions up to date
@@ -543,11 +564,23 @@ void Writer::abandon(bool keepTemporary) noexcept {
     return;
   }
   im.finished = true;
-  // Datasets, groups and then the file: HDF5 closes cleanly even after a failed write.
-  im.categories.clear();
+  // After a failed write (typically a full disk) HDF5's metadata is half written, so the
+  // file is lost anyway. Closing it still flushes the chunk caches and the metadata; if
+  // that fails too, libhdf5 1.10 keeps the file open and crashes closing it again in its
+  // exit handler. So the file's descriptor is pointed at /dev/null first: the close then
+  // writes there and succeeds (a full disk and a file size limit alike), and the temporary
+  // file is removed.
+  const bool discard = im.writeFailed || !keepTemporary || !im.flushedFrames; // nothing to recover without frames
+  if (im.writeFailed && im.file.valid()) {
+    discardFurtherWrites(im.file.get());
+    // A flush that failed half-way leaves entries HDF5 still holds dirty; one more flush
+    // (into /dev/null, whatever it returns) settles them, so that the close can finish.
+    H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL);
+  }
+  im.categories.clear(); // datasets, groups and then the file
   im.definitions = Hid();
   im.file = Hid();
-  if (!keepTemporary || !im.flushedFrames) { // nothing to recover from a file without frames
+  if (discard) {
     std::error_code ec;
     std::filesystem::remove(im.tmpName, ec);
   }
@@ -599,7 +632,12 @@ void Writer::writeFrame(const Frame& frame, const std::string& category, const s
   cat.parameterOffsets->buffer().push_back<uint64_t>(cat.parameterBytes);
   ++cat.entries;
   if (++cat.buffered >= std::max<std::size_t>(1, im.options.flushEvents)) {
-    im.flush(cat);
+    try {
+      im.flush(cat);
+    } catch (...) {
+      im.writeFailed = true;
+      throw;
+    }
   }
 }
 
@@ -608,13 +646,18 @@ void Writer::finish() {
   if (im.finished) {
     return;
   }
-  for (auto& [name, cat] : im.categories) {
-    im.flush(cat);
+  try {
+    for (auto& [name, cat] : im.categories) {
+      im.flush(cat);
+    }
+    im.writeRootAttributes();
+    im.categories.clear();
+    im.definitions = Hid(); // every object closed before the file, so closing it writes everything
+    h5::check(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), "cannot flush", im.filename);
+  } catch (...) {
+    im.writeFailed = true;
+    throw;
   }
-  im.writeRootAttributes();
-  im.categories.clear();
-  im.definitions = Hid(); // every object closed before the file, so closing it writes everything
-  h5::check(H5Fflush(im.file.get(), H5F_SCOPE_GLOBAL), "cannot flush", im.filename);
   im.file = Hid();
   im.finished = true;
   std::error_code ec;

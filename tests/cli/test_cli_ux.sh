@@ -172,6 +172,18 @@ check "check: missing data argument is bad usage" 2 "data is required" "$PODML" 
 
 # infer
 check "infer: ok" 0 "scored 200 events with .*: [0-9]+ edm4hep::ParticleID in" "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/scored.h5"
+
+# A full disk (here a file size limit, which fails writes the same way) is a clean error, exit 1,
+# with nothing left behind and a previous output intact; libhdf5 once crashed at exit after it.
+limited() { local kb=$1; shift; ( trap '' XFSZ; ulimit -f "$kb"; exec "$@" ); }
+mkdir -p "$WORK/full"
+check "full disk: toy exits 1 with the reason" 1 "cannot write rows: file write failed: File too large" \
+  limited 500 "$PODML" toy -q -n 3000 -o "$WORK/full/toy.h5"
+cp "$WORK/scored.h5" "$WORK/full/scored.h5"
+check "full disk: infer exits 1 with the reason" 1 "file write failed: File too large" \
+  limited 100 "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/full/scored.h5"
+check "full disk: the previous output is intact" 0 "" cmp "$WORK/scored.h5" "$WORK/full/scored.h5"
+check "full disk: no temporary file is left" 0 "^scored.h5$" ls -A "$WORK/full"
 check "infer: no card is bad data" 1 "has no podml card" "$PODML" infer "$WORK/linear.onnx" "$SAMPLE" -o "$WORK/y.h5"
 check "infer: another data model is bad data, with a hint to check" 1 "podml: hint: run \`podml check " \
   "$PODML" infer "$WORK/model.onnx" "$SAMPLE" -o "$WORK/y.h5"

@@ -14,6 +14,7 @@ import gc
 import json
 import os
 import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -526,6 +527,32 @@ def test_writer_finishes_only_on_success(reader, tmp_path):
     w.write_frame(next(iter(reader.frames())))
     w.abandon(keep_temporary=False)
     assert os.listdir(tmp_path) == temporary, "abandon(keep_temporary=False) removes its temporary file"
+
+
+def test_a_full_disk_is_a_clean_error(tmp_path):
+    # A file size limit fails writes as a full disk does. libhdf5 once crashed at exit
+    # (SIGSEGV) after the failed write; now the error arrives, the process exits normally
+    # and nothing is left behind.
+    script = r"""
+import resource, signal, sys
+import podml
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+reader = podml.open(sys.argv[1])
+try:
+    with podml.Writer(sys.argv[2], flush_events=1) as w:
+        for _ in range(500):
+            for frame in reader.frames():
+                w.write_frame(frame)
+except podml.IoError as e:
+    print("IoError:", e)
+"""
+    out = tmp_path / "full.h5"
+    run = subprocess.run([sys.executable, "-c", script, SAMPLE, str(out)], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("IoError: cannot ") and "file write failed: File too large" in run.stdout, run.stdout
+    assert os.listdir(tmp_path) == [], "neither the final name nor the temporary file is left"
 
 
 def test_session_refuses_data_that_does_not_fit(models, tmp_path):

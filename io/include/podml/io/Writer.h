@@ -34,8 +34,8 @@ public:
   void finish();
   /// Stops without finishing: frames not yet flushed are dropped, the temporary file
   /// (every frame flushed so far, readable by a Reader) is closed and kept, or removed
-  /// if `keepTemporary` is false or it holds no frame; nothing is written under the
-  /// final name. Never throws.
+  /// if `keepTemporary` is false, it holds no frame or a write to it failed (its HDF5
+  /// metadata is then half written); nothing is written under the final name. Never throws.
   void abandon(bool keepTemporary = true) noexcept;
   /// The file written until finish() renames it. After each flush it holds every
   /// flushed frame and can be read by a Reader (what survives a crash).
