@@ -72,4 +72,23 @@ void requireUtf8Text(std::string_view text, const std::string& what, const std::
   }
 }
 
+std::string collectionNameProblem(std::string_view name) {
+  if (name.empty()) {
+    return "it is empty";
+  }
+  if (name == "." || name == "..") {
+    return "'" + std::string(name) + "' names a directory in HDF5 paths";
+  }
+  if (name.find('/') != std::string_view::npos) {
+    return "it holds '/', HDF5's path separator";
+  }
+  for (const char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      return "it holds a control character";
+    }
+  }
+  return "";
+}
+
 } // namespace podml

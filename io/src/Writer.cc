@@ -9,6 +9,7 @@
 #include "podml/DataModelRegistry.h"
 #include "podml/Json.h"
 #include "podml/OutputPath.h"
+#include "podml/Text.h"
 
 #include <algorithm>
 #include <bit>
@@ -290,9 +291,12 @@ struct Writer::Impl {
     if (it != categories.end()) {
       return it->second;
     }
-    if (name.empty() || name.find('/') != std::string::npos || name == "." || name == layout::kDataModels) {
-      throw UsageError("cannot write category '" + name + "': names must be non-empty, contain no '/' and not be '" +
-                       layout::kDataModels + "'");
+    if (const auto problem = collectionNameProblem(name); !problem.empty()) {
+      throw UsageError("cannot write category '" + name + "': " + problem + " (" + filename + ")");
+    }
+    if (name == layout::kDataModels) {
+      throw UsageError("cannot write category '" + name + "': the name is reserved for the data models (" + filename +
+                       ")");
     }
     CategorySink& c = categories[name];
     c.group = h5::checkId(H5Gcreate2(file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -318,10 +322,12 @@ struct Writer::Impl {
       }
       return it->second;
     }
-    if (name.empty() || name.find('/') != std::string::npos || name == layout::kParameters ||
-        name == layout::kParameterOffsets) {
-      throw UsageError("cannot write collection '" + name + "': names must be non-empty, contain no '/' and not be '" +
-                       layout::kParameters + "' or '" + layout::kParameterOffsets + "' (" + filename + ")");
+    if (const auto problem = collectionNameProblem(name); !problem.empty()) {
+      throw UsageError("cannot write collection '" + name + "': " + problem + " (" + filename + ")");
+    }
+    if (name == layout::kParameters || name == layout::kParameterOffsets) {
+      throw UsageError("cannot write collection '" + name + "': the name is reserved for the frame parameters (" +
+                       filename + ")");
     }
     addModel(coll.dataModelDefinition());
     const std::string path = catName + "/" + name;

@@ -4,6 +4,9 @@
 #include "podml/onnx/Session.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace podml::onnx {
 
@@ -183,6 +186,45 @@ void checkObjectAxes(const ModelCard& card, const ModelInfo& info, std::vector<s
   }
 }
 
+// Names listed more than once, with their counts, in the order of their first repeat.
+// Linear, so that a card repeating one output 10,000 times costs one line, not 50 million.
+template <typename T>
+std::vector<std::pair<std::string, std::size_t>> repeatedNames(const std::vector<T>& items) {
+  std::unordered_map<std::string_view, std::size_t> count;
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (const auto& item : items) {
+    if (++count[item.name] == 2) {
+      out.emplace_back(item.name, 0);
+    }
+  }
+  for (auto& [name, n] : out) {
+    n = count[name];
+  }
+  return out;
+}
+
+std::string timesText(std::size_t n) { return n == 2 ? "twice" : std::to_string(n) + " times"; }
+
+// Keeps the first of each name, so that the other checks report a repeated name once.
+template <typename T>
+void dropRepeats(std::vector<T>& items) {
+  std::unordered_set<std::string> seen;
+  std::erase_if(items, [&](const T& item) { return !seen.insert(item.name).second; });
+}
+
+// `inputs` false keeps the inputs as they are: the members hash is computed over all of them.
+ModelCard withoutRepeats(const ModelCard& card, bool inputs = true) {
+  ModelCard c = card;
+  if (inputs) {
+    dropRepeats(c.inputs);
+  }
+  dropRepeats(c.outputs);
+  for (auto& o : c.outputs) {
+    dropRepeats(o.classes);
+  }
+  return c;
+}
+
 bool isWritable(const std::optional<DType>& d) {
   return d && (*d == DType::Float32 || *d == DType::Float64 || *d == DType::Int32 || *d == DType::Int64);
 }
@@ -197,12 +239,8 @@ void checkOutputShape(const CardOutput& o, const CardInput* in, const TensorInfo
   const bool padded = perConstituent && in->constituents->layout != ConstituentLayout::Ragged;
   const std::size_t rank = g.shape.size();
   if (!o.classes.empty()) {
-    for (std::size_t i = 0; i < o.classes.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (o.classes[i].name == o.classes[j].name) {
-          out.push_back(what + ": class '" + o.classes[i].name + "' is listed twice");
-        }
-      }
+    for (const auto& [name, count] : repeatedNames(o.classes)) {
+      out.push_back(what + ": class '" + name + "' is listed " + timesText(count));
     }
     if (perConstituent) {
       out.push_back(what + ": classes are written per scored object; a per-constituent output holds one value");
@@ -287,7 +325,7 @@ const DatatypeDef* checkConstituentSource(const CardInput& in, const DataModelDe
 
 } // namespace
 
-std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const ModelInfo& info) {
+static std::vector<std::string> checkGraph(const ModelCard& card, const ModelInfo& info) {
   std::vector<std::string> out;
   for (const auto& in : card.inputs) {
     const std::string what = "input '" + in.name + "'";
@@ -322,20 +360,6 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
       out.push_back("input '" + g.name + "': the graph needs it but the card does not bind it");
     }
   }
-  for (std::size_t i = 0; i < card.inputs.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (card.inputs[i].name == card.inputs[j].name) {
-        out.push_back("input '" + card.inputs[i].name + "': the card binds it twice");
-      }
-    }
-  }
-  for (std::size_t i = 0; i < card.outputs.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (card.outputs[i].name == card.outputs[j].name) {
-        out.push_back("output '" + card.outputs[i].name + "': the card describes it twice");
-      }
-    }
-  }
   for (const auto& o : card.outputs) {
     const std::string what = "output '" + o.name + "'";
     const auto* g = find(info.outputs, o.name);
@@ -360,7 +384,7 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
   return out;
 }
 
-std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const DataModelDefinition& dm) {
+static std::vector<std::string> checkDataModel(const ModelCard& card, const DataModelDefinition& dm) {
   std::vector<std::string> out;
   if (card.dataModel != dm.name) {
     out.push_back("data model: the model reads '" + card.dataModel + "', the data is '" + dm.name + "'");
@@ -418,6 +442,11 @@ std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const 
       }
     } else if (c == nullptr || c->kind != ColumnKind::Member || c->width() != 1) {
       out.push_back(what + ": the target member '" + o.target->member + "' is not a scalar member of " + o.target->type);
+    } else if (isFloating(o.dtype) && !isFloating(c->dtype)) {
+      // Written as is, every score would be truncated (0.93 becomes 0).
+      out.push_back(what + ": the target member '" + o.target->member + "' of " + o.target->type + " holds " +
+                    std::string(dtypeName(c->dtype)) + ", the output is " + std::string(dtypeName(o.dtype)) +
+                    "; every score would be truncated to an integer, so write it into a floating-point member");
     }
     if (!o.target->classMember.empty()) {
       const auto* k = t->column(o.target->classMember);
@@ -460,6 +489,23 @@ std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const 
     }
   }
   return out;
+}
+
+std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const ModelInfo& info) {
+  std::vector<std::string> out;
+  for (const auto& [name, count] : repeatedNames(card.inputs)) {
+    out.push_back("input '" + name + "': the card binds it " + timesText(count));
+  }
+  for (const auto& [name, count] : repeatedNames(card.outputs)) {
+    out.push_back("output '" + name + "': the card describes it " + timesText(count));
+  }
+  const auto rest = checkGraph(out.empty() ? card : withoutRepeats(card), info);
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
+std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const DataModelDefinition& dm) {
+  return checkDataModel(withoutRepeats(card, false), dm);
 }
 
 } // namespace podml::onnx

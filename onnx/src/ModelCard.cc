@@ -3,8 +3,11 @@
 #include "podml/Definition.h"
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/Text.h"
+#include "podml/onnx/Session.h"
 
 #include <algorithm>
+#include <map>
 
 namespace podml::onnx {
 
@@ -510,6 +513,41 @@ std::string ModelCard::toJson(int indent) const {
   return json::dump(root, indent);
 }
 
+namespace {
+
+// The collections the outputs write must be writable names and must not be what an input
+// reads: found here, before anything runs, rather than by the writer after the model ran.
+void checkOutputCollections(const ModelCard& card, std::string_view source) {
+  std::map<std::string, std::string, std::less<>> inputCollections; // collection -> input
+  for (const auto& in : card.inputs) {
+    if (!in.collection.empty()) {
+      inputCollections.emplace(in.collection, in.name);
+    }
+  }
+  for (std::size_t i = 0; i < card.outputs.size(); ++i) {
+    const auto& o = card.outputs[i];
+    if (!o.target) {
+      continue;
+    }
+    const std::string where = "outputs[" + std::to_string(i) + "]";
+    for (const auto& name : outputCollectionNames(o, SessionOptions{})) {
+      const auto fail = [&](const std::string& why) {
+        throw DefinitionError("cannot read model card: output '" + o.name + "' would write collection '" + name +
+                              "', which " + why + "; name another in target.collection (" + std::string(source) +
+                              ": " + where + ")");
+      };
+      if (const auto problem = collectionNameProblem(name); !problem.empty()) {
+        fail("cannot name a collection (" + problem + ")");
+      }
+      if (const auto it = inputCollections.find(name); it != inputCollections.end()) {
+        fail("input '" + it->second + "' reads");
+      }
+    }
+  }
+}
+
+} // namespace
+
 ModelCard ModelCard::fromJson(std::string_view text, std::string_view source) {
   json::Value root;
   try {
@@ -647,6 +685,7 @@ ModelCard ModelCard::fromJson(std::string_view text, std::string_view source) {
     card.provenanceJson = json::dump(*p);
   }
   f.only({"podml_card", "datamodel", "inputs", "outputs", "producer", "provenance"});
+  checkOutputCollections(card, source);
   return card;
 }
 

@@ -15,6 +15,11 @@ check "attach completes the card from the data" 0 "attached a card \(1 inputs, 1
 check "inspect shows the card with units" 0 "energy  float64 \[GeV\]" "$PODML" inspect "$WORK/carded.onnx"
 check "inspect --json is JSON" 0 "" bash -c "'$PODML' inspect '$WORK/carded.onnx' --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"card\"][\"inputs\"][0][\"members\"][1][\"unit\"]==\"GeV\"'"
 check "check passes" 0 "fits" "$PODML" check "$WORK/carded.onnx" "$SAMPLE"
+check "attach fits a card to a graph ONNX Runtime cannot run" 0 "attached" \
+  "$PODML" card attach "$WORK/unknown-op.onnx" "$CARD" -o "$WORK/unknown-op-carded.onnx" --data "$SAMPLE"
+check "... but check loads it in ONNX Runtime and says why not (exit 1)" 1 \
+  "model: ONNX Runtime cannot run it: cannot load model .*unknown-op-carded.onnx.*PodmlNoSuchOperator" \
+  "$PODML" check "$WORK/unknown-op-carded.onnx" "$SAMPLE"
 check "check --json" 0 "\"ok\": true" "$PODML" check "$WORK/carded.onnx" "$SAMPLE" --json
 
 sed 's/members: \[x, energy\]/members: [x, energy, y]/' "$CARD" > "$WORK/three.yaml"

@@ -91,6 +91,19 @@ inline void writeLinearSigmoid(const std::string& path, const std::vector<float>
   writeLinearSigmoidShaped(path, w, b, {"N", std::to_string(w.size())}, {"N", "1"}, input, output);
 }
 
+/// The linear model with its sigmoid replaced by an operator no runtime knows: its inputs
+/// and outputs are declared like writeLinearSigmoid's, so a card fits, but ONNX Runtime
+/// refuses to load it.
+inline void writeUnknownOperator(const std::string& path) {
+  writeLinearSigmoid(path, {0.5f, -0.25f}, 0.1f);
+  ::onnx::ModelProto m;
+  std::ifstream in(path, std::ios::binary);
+  m.ParseFromIstream(&in);
+  in.close();
+  m.mutable_graph()->mutable_node(2)->set_op_type("PodmlNoSuchOperator");
+  save(m, path);
+}
+
 /// out = 2 * x, x [N] double.
 inline void writeDoubleScale(const std::string& path) {
   auto m = emptyModel();

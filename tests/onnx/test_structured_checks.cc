@@ -351,3 +351,58 @@ TEST(StructuredCard, ReadingErrors) {
 }
 
 } // namespace
+
+// Issue 14: a float score written into an integer member was truncated to 0 for every object.
+TEST(CardChecks, FloatScoreIntoAnIntegerMemberIsRefused) {
+  const std::string intTarget = R"({"name": "score", "input": "pf",
+      "target": {"type": "ex::Score", "member": "algorithmType", "collection": "S"}})";
+  auto c = card(cardJson({pf("")}, intTarget));
+  expectMismatches(graph({{"pf", kFloat, {"N", "4", "P"}}}, {kScoreOut}), c, {},
+                   {"output 'score': the target member 'algorithmType' of ex::Score holds int32, the output is "
+                    "float32; every score would be truncated to an integer, so write it into a floating-point member"});
+  // An integer output (a predicted class) may go into an integer member.
+  const std::string classOut = R"({"name": "score", "input": "pf", "dtype": "int64",
+      "target": {"type": "ex::Score", "member": "algorithmType", "collection": "S"}})";
+  EXPECT_EQ(podml::onnx::checkCardAgainstDataModel(card(cardJson({pf("")}, classOut)), dm()), Lines{});
+}
+
+// Issue 14: 10,000 copies of one output gave 50 million lines (every pair compared).
+TEST(CardChecks, RepeatedNamesAreOneLineEach) {
+  std::string outputs;
+  for (int i = 0; i < 10000; ++i) {
+    outputs += (i ? ", " : "") + kScore;
+  }
+  auto c = card(cardJson({pf(""), pf("")}, outputs));
+  const auto lines = podml::onnx::checkCardAgainstGraph(c, podml::onnx::readModelInfo(
+                                                               graph({{"pf", kFloat, {"N", "4", "P"}}}, {kScoreOut})));
+  EXPECT_EQ(lines, (Lines{"input 'pf': the card binds it twice", "output 'score': the card describes it 10000 times"}));
+  EXPECT_EQ(podml::onnx::checkCardAgainstDataModel(c, dm()), Lines{});
+}
+
+// Issue 14: output collections that cannot be written, or that an input reads, were found
+// only by the writer after the model had run (or never: '.').
+TEST(CardChecks, OutputCollectionsMustBeWritableAndNotAnInput) {
+  const auto withCollection = [](const std::string& name) {
+    return cardJson({pf("")}, R"({"name": "score", "input": "pf", "target": {"type": "ex::Score", "member": "value",
+                                 "collection": ")" + name + R"("}})");
+  };
+  EXPECT_EQ(cardError(withCollection("a/b")),
+            "cannot read model card: output 'score' would write collection 'a/b', which cannot name a collection (it "
+            "holds '/', HDF5's path separator); name another in target.collection (test card: outputs[0])");
+  EXPECT_EQ(cardError(withCollection(".")),
+            "cannot read model card: output 'score' would write collection '.', which cannot name a collection ('.' "
+            "names a directory in HDF5 paths); name another in target.collection (test card: outputs[0])");
+  EXPECT_EQ(cardError(withCollection("Clusters")),
+            "cannot read model card: output 'score' would write collection 'Clusters', which input 'pf' reads; name "
+            "another in target.collection (test card: outputs[0])");
+  // Without a collection, the output's name is the collection's: it is checked too.
+  EXPECT_NE(cardError(cardJson({pf("")}, R"({"name": "out/0", "input": "pf", "target": {"type": "ex::Score",
+                                              "member": "value"}})"))
+                .find("would write collection 'out/0', which cannot name a collection"),
+            std::string::npos);
+  // Per-class collections are checked one by one.
+  EXPECT_NE(cardError(cardJson({pf("")}, R"({"name": "p", "input": "pf", "classes": [{"name": "b"},
+      {"name": "c", "collection": "Clusters"}], "target": {"type": "ex::Score", "member": "value", "collection": "S"}})"))
+                .find("would write collection 'Clusters', which input 'pf' reads"),
+            std::string::npos);
+}

@@ -11,5 +11,6 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   testmodels::writeLinearSigmoid(dir + "/linear.onnx", {0.5f, -0.25f}, 0.1f);
   testmodels::writeDoubleScale(dir + "/scale.onnx");
+  testmodels::writeUnknownOperator(dir + "/unknown-op.onnx");
   return 0;
 }

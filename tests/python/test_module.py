@@ -496,8 +496,10 @@ def test_infer_is_podml_infer(carded, tmp_path):
         podml.infer(carded, SAMPLE, tmp_path / "never.h5", events_per_run=0)
     with pytest.raises(podml.UsageError, match="on_empty_input"):
         podml.infer(carded, SAMPLE, tmp_path / "never.h5", on_empty_input="ignore")
+    with pytest.raises(podml.ModelError, match="already hold a collection"):
+        podml.infer(carded, out, tmp_path / "never.h5")  # scored before: the card's HitScores exists
     with pytest.raises(podml.UsageError, match="already hold a collection"):
-        podml.infer(carded, out, tmp_path / "never.h5")  # scored before: HitScores exists
+        podml.infer(carded, SAMPLE, tmp_path / "never.h5", output_collections={"score": "Hits"})  # the user's name
     assert not os.path.exists(tmp_path / "never.h5")
 
 

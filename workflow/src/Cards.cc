@@ -131,6 +131,15 @@ CheckReport checkModel(onnx::ModelInfo info, const DataModels& data, const std::
     r.problems.push_back("data model: the model reads '" + name + "', which " + data.where +
                          " does not contain (it holds " + data.names() + ")");
   }
+  if (r.problems.empty()) {
+    // The card can fit while ONNX Runtime refuses the graph (an unknown operator, types
+    // that do not match inside it): "fits" must mean that `podml infer` can run it.
+    try {
+      const onnx::Session session(r.info.path, *r.dataModel);
+    } catch (const ModelError& e) {
+      r.problems.push_back(std::string("model: ONNX Runtime cannot run it: ") + e.what());
+    }
+  }
   return r;
 }
 

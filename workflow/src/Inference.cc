@@ -109,9 +109,14 @@ struct InferenceJob::Impl {
         }
         written.push_back(name);
         if (request.onlyScores && !structured ? contains(read, name) : contains(stored, name)) {
-          throw UsageError("cannot write output '" + o.name + "' of model '" + request.model + "' to collection '" +
-                           name + "': the input files already hold a collection of that name in category '" +
-                           category + "'; name another one for the output");
+          const std::string what = "cannot write output '" + o.name + "' of model '" + request.model +
+                                   "' to collection '" + name + "': the input files already hold a collection of that "
+                                   "name in category '" + category + "'; name another one for the output";
+          // The user's own name is a usage error; the card's is the model's (exit 1).
+          if (so.outputCollections.count(o.name) != 0) {
+            throw UsageError(what);
+          }
+          throw ModelError(what);
         }
       }
     }
