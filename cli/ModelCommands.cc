@@ -165,8 +165,10 @@ Runner addCardCommand(CLI::App& app, const GlobalOptions& g) {
       }
     }
     withHint([&] { workflow::completeCard(c, dm.get()); },
-             "run `podml inspect -v " + shellQuote(opts->data) + "` to list the collections and their columns");
-    withHint([&] { workflow::attachCard(opts->model, c, opts->out); },
+             opts->data.empty() ? "add --data FILE: the events the model is for, or the data model's YAML"
+                                : "run `podml inspect -v " + shellQuote(opts->data) +
+                                      "` to list the collections and their columns");
+    withHint([&] { workflow::attachCard(opts->model, c, opts->out, {opts->card, opts->data}); },
              "run `podml inspect " + shellQuote(opts->model) + "` to see the graph's inputs and outputs");
     if (g.verbose) {
       printCard(c, std::cout);

@@ -386,6 +386,7 @@ std::vector<CardMember> readMembers(const Fields& in, std::string_view source) {
     CardMember m;
     if (ms[k].isString()) {
       m.path = ms[k].asString(); // short form: just the path, the rest comes from the data model
+      m.described = false;
     } else {
       const Fields mf(ms[k], in.where() + ".members[" + std::to_string(k) + "]", source);
       mf.only({"path", "dtype", "shape", "unit"});
@@ -759,6 +760,7 @@ void completeMembers(const CardInput& in, std::vector<CardMember>& members, cons
     m.dtype = col->dtype;
     m.shape = col->shape;
     m.unit = col->unit;
+    m.described = true;
   }
 }
 

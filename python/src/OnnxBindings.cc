@@ -183,9 +183,17 @@ void registerOnnx(py::module_& m) {
       "attach_card",
       [](py::handle modelIn, py::handle card, py::handle modelOut, py::handle data, const std::string& dataModel) {
         const std::string in = pathString(modelIn), out = pathString(modelOut);
+        // The card file and the data file are read by this call: never its output.
+        std::vector<std::string> read;
+        for (const py::handle h : {card, data}) {
+          if (py::hasattr(h, "__fspath__") || (py::isinstance<py::str>(h) && h.cast<std::string>().find('\n') ==
+                                                                                    std::string::npos)) {
+            read.push_back(pathString(h));
+          }
+        }
         const auto c = completedCard(card, data, dataModel);
         py::gil_scoped_release nogil;
-        workflow::attachCard(in, c, out);
+        workflow::attachCard(in, c, out, read);
       },
       py::arg("model_in"), py::arg("card"), py::arg("model_out"), py::arg("data") = py::none(),
       py::arg("data_model") = "",

@@ -133,6 +133,18 @@ check "card attach: an unknown member names the next step" 1 "podml: hint: run \
   "$PODML" card attach "$WORK/linear.onnx" "$WORK/nope.yaml" -o "$WORK/bad.onnx" --data "$SAMPLE"
 check "card attach: data without the card's data model is bad data" 1 "holds no data model 'testdm' \(it holds 'edm4hep'\)" \
   "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/bad.onnx" --data "$WORK/toy.h5"
+check "card attach: bare member paths without --data is bad usage" 2 \
+  "input 'features' gives member 'x' as a bare path, and podml fills in its dtype, shape and unit from the data" \
+  "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/bad.onnx"
+check "card attach: ... with a hint to add --data" 2 "podml: hint: add --data FILE" \
+  "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/bad.onnx"
+cp "$CARD" "$WORK/card-copy.yaml"
+cp "$SAMPLE" "$WORK/data-copy.h5"
+check "card attach: -o naming the card is bad usage" 2 "it is also an input of this run" \
+  "$PODML" card attach "$WORK/linear.onnx" "$WORK/card-copy.yaml" -o "$WORK/card-copy.yaml" --data "$SAMPLE"
+check "card attach: -o naming the data is bad usage" 2 "it is also an input of this run" \
+  "$PODML" card attach "$WORK/linear.onnx" "$CARD" -o "$WORK/data-copy.h5" --data "$WORK/data-copy.h5"
+check "card attach: ... and both stay intact" 0 "" bash -c "cmp '$CARD' '$WORK/card-copy.yaml' && cmp '$SAMPLE' '$WORK/data-copy.h5'"
 check "card attach: missing -o is bad usage" 2 "--output is required" "$PODML" card attach "$WORK/linear.onnx" "$CARD"
 printf 'podml_card: 1\ninputs: \xff\n' > "$WORK/latin1.yaml"
 check "card attach: a card that is not UTF-8 names the file, line and column" 1 \

@@ -385,6 +385,10 @@ def test_card_attach_read_check_round_trip(carded, models):
         podml.attach_card(models / "linear.onnx", json.dumps(CARD), again, data=r)
         assert podml.complete_card(CARD, r) == card
     assert podml.read_card(again) == card
+    # Bare member paths need the data to become a card: without it, a clear refusal.
+    with pytest.raises(podml.UsageError, match="gives member 'x' as a bare path.*pass the data"):
+        podml.attach_card(models / "linear.onnx", CARD, str(models / "never.onnx"))
+    assert not os.path.exists(models / "never.onnx")
 
 
 def test_check_reports_each_mismatch(models):

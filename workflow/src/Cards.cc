@@ -2,6 +2,7 @@
 
 #include "podml/Exceptions.h"
 #include "podml/Json.h"
+#include "podml/OutputPath.h"
 #include "podml/Text.h"
 #include "podml/onnx/Session.h"
 
@@ -92,12 +93,24 @@ void completeCard(onnx::ModelCard& card, const DataModelDefinition* dm) {
   if (dm != nullptr) {
     card.completeFrom(*dm);
   }
+  for (const auto& in : card.inputs) {
+    for (const auto& m : in.members) {
+      if (!m.described) {
+        // Attached as is, the card would claim float32 scalars for whatever the member holds.
+        throw UsageError("cannot attach the card without data: input '" + in.name + "' gives member '" + m.path +
+                         "' as a bare path, and podml fills in its dtype, shape and unit from the data; pass the "
+                         "data (a podml file or the data model's YAML)");
+      }
+    }
+  }
   if (card.producer.empty()) {
     card.producer = "podml " PODML_VERSION_STRING;
   }
 }
 
-void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const std::string& modelOut) {
+void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const std::string& modelOut,
+                const std::vector<std::string>& otherInputs) {
+  checkOutputPath(modelOut, otherInputs, "model");
   const auto info = onnx::readModelInfo(modelIn);
   const auto problems = onnx::checkCardAgainstGraph(card, info);
   if (!problems.empty()) {

@@ -34,6 +34,9 @@ struct CardMember {
   DType dtype{DType::Float32}; ///< dtype of the column in the data model
   std::vector<uint32_t> shape; ///< per-object shape of the column (empty for scalars)
   std::string unit;           ///< unit in the data model
+  /// False for a member the card gives as a bare path: completeFrom() fills in its dtype,
+  /// shape and unit, and until then they are only defaults.
+  bool described{true};
 };
 
 /// What an input tensor holds (card version 2; version 1 knows only Objects).

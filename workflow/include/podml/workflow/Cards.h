@@ -20,13 +20,16 @@ namespace podml::workflow {
 onnx::ModelCard readCardFile(const std::string& path);
 
 /// Completes `card` from `dm` if given (members' dtype, shape and unit, hashes) and sets
-/// the producer to this podml if the card names none. Throws DefinitionError.
+/// the producer to this podml if the card names none. Throws DefinitionError, and
+/// UsageError if `dm` is null and a member is given as a bare path (nothing to complete it from).
 void completeCard(onnx::ModelCard& card, const DataModelDefinition* dm);
 
 /// Stores `card` in `modelIn`'s metadata and writes `modelOut` (may be the same file),
 /// after checking that it fits the graph. Throws ModelError with one line per mismatch,
-/// writing nothing then.
-void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const std::string& modelOut);
+/// writing nothing then, and UsageError before anything if `modelOut` is one of `otherInputs`
+/// (the card file, the data: files the run reads, which writing would destroy).
+void attachCard(const std::string& modelIn, const onnx::ModelCard& card, const std::string& modelOut,
+                const std::vector<std::string>& otherInputs = {});
 
 /// The model's card; ModelError "cannot <verb> model 'M': it has no podml card" if it
 /// has none, DefinitionError (naming the model) if the card is broken.
