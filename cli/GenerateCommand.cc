@@ -58,7 +58,15 @@ Runner addGenerateCommand(CLI::App& app, const GlobalOptions& g) {
                          "' is not a valid data model name: it names include/<name>/ and the generated code",
                      "give a C++ identifier (letters, digits and '_', not a keyword), e.g. --name my_model");
     }
-    const gen::ReadModel model = gen::readModel(opts->yaml, name, upstream, ro);
+    gen::ReadModel model;
+    withHint([&] { model = gen::readModel(opts->yaml, name, upstream, ro); },
+             [](const std::string& what) -> std::string {
+               // EDM4hep's YAML names ExtraCode files that live beside its headers, not beside the YAML.
+               return what.find("ExtraCode") != std::string::npos && what.find("which was not found") != std::string::npos
+                          ? "give the directory that holds it with --extra-code-path DIR (EDM4hep's are in podml's "
+                            "datamodels/edm4hep-support/include, or an installed EDM4hep's include directory)"
+                          : "";
+             });
     gen::RenderInput in;
     in.model = &model.definition;
     for (const auto& u : model.upstream) {

@@ -8,7 +8,7 @@ Usage:
   /usr/bin/python3 examples/python/readme_tour.py [DIR]
 reads DIR/toy.h5 (made with `podml toy -n 200 -o DIR/toy.h5` if missing; `$PODML`
 names the podml program, default `podml` on PATH) and writes raw.onnx, model.onnx
-and scored.h5 next to it. The network is not trained here: examples/python/train.py
+and scored-python.h5 next to it. The network is not trained here: examples/python/train.py
 is the whole training route.
 """
 
@@ -44,7 +44,7 @@ def tour():
     print(podml.check("model.onnx", "toy.h5"))                       # [] when the model fits the data
 
     session = podml.Session("model.onnx", data=reader)
-    with podml.Writer("scored.h5") as writer:
+    with podml.Writer("scored-python.h5") as writer:
         for frame in reader.frames():
             session.run_and_write_back(frame)   # adds "Scores": one edm4hep::ParticleID per particle
             writer.write_frame(frame)
@@ -67,12 +67,12 @@ def main(argv):
     particles = tour()
     # What the tour promised: one score per particle, written next to the particles.
     import podml
-    with podml.open("scored.h5") as scored:
+    with podml.open("scored-python.h5") as scored:
         scores = {c.name: c for c in scored.collections()}.get("Scores")
         if scores is None or scores.type != "edm4hep::ParticleID" or scores.objects != particles:
-            print(f"readme_tour.py: scored.h5 lacks one edm4hep::ParticleID per particle in 'Scores'", file=sys.stderr)
+            print(f"readme_tour.py: scored-python.h5 lacks one edm4hep::ParticleID per particle in 'Scores'", file=sys.stderr)
             return 1
-    print(f"readme_tour.py: {particles} particles scored into {os.path.abspath('scored.h5')}")
+    print(f"readme_tour.py: {particles} particles scored into {os.path.abspath('scored-python.h5')}")
     return 0
 
 

@@ -5,6 +5,7 @@ set -u
 source "$(dirname "$0")/check.sh"
 PODML=$1
 SRC=$2
+EDM4HEP_YAML=${3:-}
 check "help lists generate" 0 "generate" "$PODML" --help
 check "generate help has an example" 0 "Example" "$PODML" generate --help
 check "no subcommand is bad usage" 2 "subcommand" "$PODML"
@@ -37,6 +38,8 @@ check "nothing written outside the output directory" 1 "" test -e "$WORK/deep"
 cp "$SRC/datamodel/testdm.yaml" "$WORK/my-model.yaml"
 check "a stem that is not an identifier is bad usage" 2 "stem 'my-model' is not a valid data model name" "$PODML" generate "$WORK/my-model.yaml" "$WORK/d"
 check "and the hint asks for --name" 2 "hint: .*--name my_model" "$PODML" generate "$WORK/my-model.yaml" "$WORK/d"
+[[ -f $EDM4HEP_YAML ]] && check "an extension of EDM4hep without its ExtraCode files names the option" 1 "podml: hint: give the directory that holds it with --extra-code-path DIR" \
+  "$PODML" generate "$SRC/../examples/edm4hep_extension.yaml" "$WORK/e" --upstream-edm "edm4hep:$EDM4HEP_YAML"
 check "quiet prints nothing" 0 "^$" "$PODML" generate "$SRC/datamodel/testdm.yaml" "$WORK/a" --quiet
 check "extension with upstream" 0 "generated data model 'extension'" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext" --upstream-edm "testdm:$SRC/datamodel/testdm.yaml"
 check "extension without its upstream fails clearly" 1 "is not a builtin type, another component or one from the upstream EDM \\(.*extension.yaml:13\\)" "$PODML" generate "$SRC/datamodel/extension.yaml" "$WORK/ext2"
