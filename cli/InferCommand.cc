@@ -5,6 +5,7 @@
 #include "Progress.h"
 
 #include "podml/Exceptions.h"
+#include "podml/Json.h"
 #include "podml/io/Reader.h"
 #include "podml/onnx/Session.h"
 #include "podml/workflow/Inference.h"
@@ -31,6 +32,35 @@ std::optional<std::pair<uint64_t, uint64_t>> parseShard(const std::string& text)
 }
 
 
+template <typename Options>
+json::Value summaryJson(const workflow::InferenceSummary& s, const Options& opts, const std::vector<std::string>& files) {
+  auto o = json::Value::object();
+  o.set("kind", json::Value("podml-infer"));
+  o.set("model", json::Value(opts.model));
+  auto inputs = json::Value::array();
+  for (const auto& f : files) {
+    inputs.push_back(json::Value(f));
+  }
+  o.set("inputs", inputs);
+  o.set("output", json::Value(opts.output));
+  o.set("category", json::Value(opts.category));
+  o.set("first", json::Value(static_cast<int64_t>(s.firstEntry)));
+  o.set("last", json::Value(static_cast<int64_t>(s.lastEntry)));
+  o.set("events", json::Value(static_cast<int64_t>(s.events)));
+  o.set("skipped_events", json::Value(static_cast<int64_t>(s.skippedEvents)));
+  auto outputs = json::Value::array();
+  for (const auto& c : s.outputs) {
+    auto x = json::Value::object();
+    x.set("output", json::Value(c.output));
+    x.set("collection", json::Value(c.collection));
+    x.set("type", json::Value(c.type));
+    x.set("objects", json::Value(static_cast<int64_t>(c.objects)));
+    outputs.push_back(x);
+  }
+  o.set("outputs", outputs);
+  return o;
+}
+
 } // namespace
 
 Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
@@ -43,6 +73,8 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
     bool onlyScores{false};
     std::size_t eventsPerRun{1};
     bool lengthBuckets{false};
+    int threads{1};
+    bool json{false};
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("infer", "Run an ONNX model with a podml card over every event of podml files");
@@ -52,7 +84,8 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
               "are then stored as unset). An event in which one input collection is empty while another has\n"
               "objects cannot be scored: it is written without scores and counted (--on-empty-input fail stops).\n"
               "The model must carry a card (podml card attach) that fits the data (podml check).\n"
-              "-v lists the files, the collections each input reads and ONNX Runtime's threads.\n"
+              "-v lists the files, the collections each input reads and ONNX Runtime's threads; --json prints\n"
+              "the summary as one document (schema: docs/cli.md).\n"
               "Examples:\n"
               "  podml infer model.onnx events.h5 -o scored.h5\n"
               "  podml infer model.onnx 'run*.h5' -o part3.h5 --shard 3/10 --collection PFOs\n"
@@ -91,11 +124,16 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
   cmd->add_flag("--length-buckets", opts->lengthBuckets,
                 "with --events-per-run: group objects by constituent count, each group padded to its own "
                 "longest list (needs a mask input)");
+  cmd->add_option("--threads", opts->threads,
+                  "ONNX Runtime threads per call (default 1; run several jobs, e.g. --shard, to use more cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_flag("--json", opts->json, "print the summary as one JSON document");
   return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
     workflow::InferenceRequest rq;
+    rq.intraOpThreads = opts->threads;
     rq.model = opts->model;
     rq.inputs = opts->inputs;
     rq.output = opts->output;
@@ -196,12 +234,14 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
     constexpr uint64_t kMaxWarnings = 10;
     const auto summary = job->run([&](uint64_t done, uint64_t) { progress.update(done); },
                                   [&](const std::string& message) {
-                                    if (!g.quiet && warned++ < kMaxWarnings) {
+                                    if (!g.quiet && !opts->json && warned++ < kMaxWarnings) {
                                       std::cerr << "podml: warning: " << message << "\n";
                                     }
                                   });
     progress.done();
-    if (!g.quiet) {
+    if (opts->json) {
+      std::cout << json::dump(summaryJson(summary, *opts, job->files()), 2) << "\n";
+    } else if (!g.quiet) {
       if (summary.skippedEvents > kMaxWarnings) {
         std::cerr << "podml: warning: " << summary.skippedEvents << " events in all were not scored (" << kMaxWarnings
                   << " shown)\n";

@@ -10,15 +10,88 @@
 #include "Progress.h"
 
 #ifndef PODML_CLI_TRAIN_EXEC
+#include "podml/Json.h"
 #include "podml/train/Train.h"
 #endif
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 namespace podml::cli {
+
+#ifndef PODML_CLI_TRAIN_EXEC
+namespace {
+
+json::Value countsJson(const train::SplitCounts& c, const train::TrainingSpec& spec) {
+  auto o = json::Value::object();
+  o.set("objects", json::Value(static_cast<int64_t>(c.rows)));
+  if (spec.multiClass()) {
+    auto per = json::Value::object();
+    for (std::size_t k = 0; k < spec.label.classes.size() && k < c.perClass.size(); ++k) {
+      per.set(spec.label.classes[k].name, json::Value(static_cast<int64_t>(c.perClass[k])));
+    }
+    o.set("classes", per);
+  } else {
+    o.set("signal", json::Value(static_cast<int64_t>(c.positives)));
+  }
+  if (spec.constituentsInput() != nullptr) {
+    o.set("constituents", json::Value(static_cast<int64_t>(c.constituents)));
+  }
+  return o;
+}
+
+// NaN (no validation AUC) is null: JSON has no NaN.
+json::Value number(double v) { return std::isfinite(v) ? json::Value(v) : json::Value(); }
+
+template <typename Options>
+json::Value trainJson(const train::TrainReport& r, const train::TrainingSpec& spec, const Options& opts) {
+  auto o = json::Value::object();
+  o.set("kind", json::Value("podml-train"));
+  o.set("spec", json::Value(opts.spec));
+  auto inputs = json::Value::array();
+  for (const auto& in : opts.inputs) {
+    inputs.push_back(json::Value(in));
+  }
+  o.set("inputs", inputs);
+  o.set("model", json::Value(r.modelPath));
+  o.set("best_epoch", json::Value(static_cast<int64_t>(r.bestEpoch)));
+  o.set("validation_auc", number(r.validationAuc));
+  o.set("validation_accuracy", number(r.validationAccuracy));
+  o.set("events", json::Value(static_cast<int64_t>(r.events)));
+  o.set("training", countsJson(r.training, spec));
+  o.set("validation", countsJson(r.validation, spec));
+  auto check = json::Value::object();
+  check.set("max_difference", number(r.maxExportDifference));
+  check.set("tolerance", json::Value(train::kExportTolerance));
+  check.set("gather_events", json::Value(static_cast<int64_t>(r.gatherCheckedEvents)));
+  o.set("export_check", check);
+  auto history = json::Value::array();
+  for (const auto& e : r.history) {
+    auto h = json::Value::object();
+    h.set("epoch", json::Value(static_cast<int64_t>(e.epoch)));
+    h.set("loss", number(e.trainLoss));
+    h.set("validation_loss", number(e.validationLoss));
+    h.set("validation_accuracy", number(e.validationAccuracy));
+    h.set("validation_auc", number(e.validationAuc));
+    h.set("improved", json::Value(e.improved));
+    h.set("seconds", number(e.seconds));
+    history.push_back(h);
+  }
+  o.set("history", history);
+  auto seconds = json::Value::object();
+  seconds.set("total", number(r.totalSeconds));
+  seconds.set("reading", number(r.readSeconds));
+  seconds.set("batches", number(r.batchSeconds));
+  seconds.set("optimising", number(r.stepSeconds));
+  o.set("seconds", seconds);
+  return o;
+}
+
+} // namespace
+#endif
 
 Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
   struct Options {
@@ -27,6 +100,7 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
     int threads{0};
     uint64_t chunkEvents{20000};
     double memoryGiB{2.0};
+    bool json{false};
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("train", "Train a binary classifier (MLP, libtorch) on podml files and export it to ONNX");
@@ -34,7 +108,8 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
               "the network and the training settings. The model is written with its model card and checked:\n"
               "ONNX Runtime must reproduce libtorch on the validation set within 1e-5.\n"
               "Prints one line per epoch (* marks an improved validation loss) and a summary; -v adds the\n"
-              "data before training (files, counts, feature names), -q prints nothing.\n"
+              "data before training (files, counts, feature names), -q prints nothing, --json prints one\n"
+              "document at the end instead (schema: docs/cli.md).\n"
               "Examples:\n"
               "  podml train examples/toy-train.yaml toy.h5 -o lepton-id.onnx\n"
               "  podml train spec.yaml 'data/run*.h5' -o model.onnx --threads 2\n"
@@ -48,6 +123,7 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   cmd->add_option("--memory", opts->memoryGiB, "keep the data in memory up to this many GiB (default 2)")
       ->check(CLI::Range(0, 1 << 20));
+  cmd->add_flag("--json", opts->json, "print the summary as one JSON document (no epoch lines)");
   return [opts, cmd, &g]() -> int {
     if (!cmd->parsed()) {
       return -1;
@@ -142,7 +218,7 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
         bar->done();
         bar.reset();
       }
-      if (!g.quiet) {
+      if (!g.quiet && !opts->json) {
         std::printf("epoch %2d/%d  loss %.4f  val loss %.4f  val acc %.4f  val AUC %.4f  %.1f s%s\n", e.epoch,
                     e.epochs, e.trainLoss, e.validationLoss, e.validationAccuracy, e.validationAuc, e.seconds,
                     e.improved ? "  *" : "");
@@ -163,7 +239,9 @@ Runner addTrainCommand(CLI::App& app, const GlobalOptions& g) {
                }
                return {};
              });
-    if (!g.quiet) {
+    if (opts->json) {
+      std::cout << json::dump(trainJson(r, spec, *opts), 2) << "\n";
+    } else if (!g.quiet) {
       std::printf("wrote %s: best epoch %d of %zu, validation AUC %.4f, accuracy %.4f\n", r.modelPath.c_str(),
                   r.bestEpoch, r.history.size(), r.validationAuc, r.validationAccuracy);
       std::printf("data: %llu events; training %s; validation %s\n", static_cast<unsigned long long>(r.events),

@@ -269,6 +269,18 @@ check_json "check --json: a unit mismatch names the member" 1 \
 check_json "check --json -v is still one document" 0 "d['ok']" "$PODML" check -v "$WORK/model.onnx" "$WORK/toy.h5" --json
 check "check --json: an unreadable model is an error, not JSON" 1 "podml: error: cannot read model" \
   "$PODML" check "$WORK/junk.onnx" "$SAMPLE" --json
+check_json "infer --json: the summary, its counts those of the file" 0 \
+  "d['kind'] == 'podml-infer' and set(d) == {'kind', 'model', 'inputs', 'output', 'category', 'first', 'last', 'events', 'skipped_events', 'outputs'} and d['events'] == 200 and d['first'] == 0 and d['last'] == 200 and d['skipped_events'] == 0 and len(d['outputs']) == 1 and d['outputs'][0]['type'] == 'edm4hep::ParticleID' and d['outputs'][0]['objects'] > 0" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j.h5" --json
+check "infer --json: the count is what the file holds" 0 "" bash -c \
+  "n=\$('$PODML' infer '$WORK/model.onnx' '$WORK/toy.h5' -o '$WORK/j2.h5' --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)[\"outputs\"][0][\"objects\"])'); '$PODML' inspect '$WORK/j2.h5' | grep -q \"edm4hep::ParticleID, \$n objects\""
+check_json "infer --threads 2 --json -q is still one document" 0 "d['events'] == 200" \
+  "$PODML" -q infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j3.h5" --threads 2 --json
+check "infer --threads 0 is bad usage" 2 "--threads: Value 0 not in range 1 to 1024" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j4.h5" --threads 0
+check_json "train --json: the summary with one line per epoch" 0 \
+  "d['kind'] == 'podml-train' and d['model'] == '$WORK/model-j.onnx' and d['best_epoch'] == 1 and len(d['history']) == 1 and d['training']['objects'] > 0 and 0 <= d['training']['signal'] <= d['training']['objects'] and d['export_check']['max_difference'] <= d['export_check']['tolerance'] and set(d['seconds']) == {'total', 'reading', 'batches', 'optimising'}" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/model-j.onnx" --json
 
 # ---- -q: nothing on stdout ----------------------------------------------------------
 check_silent "toy -q" 0 "$PODML" toy -q -n 20 -o "$WORK/q1.h5"

@@ -192,6 +192,28 @@ TEST(Inference, KeepsEveryInputCollectionAndRelationsResolve) {
   EXPECT_EQ(meta.getParameter<std::string>("HitScores__AlgoName").value_or(""), "two");
 }
 
+// Issue 14: --collection INPUT=NAME remaps any input, not only the first. Here both inputs
+// read Hits: score = sigmoid(x - energy + energy) = sigmoid(x) of every hit, in every event.
+TEST(Inference, EveryInputCanBeReadFromAnotherCollection) {
+  auto rq = request(files().twoInputs, "remapped.h5");
+  rq.inputCollections["extra"] = "Hits";
+  wf::InferenceJob job(rq);
+  EXPECT_EQ(job.inputCollections(), (std::vector<std::string>{"Hits", "Hits"}));
+  const auto summary = job.run();
+  EXPECT_EQ(summary.skippedEvents, 0u) << "MoreHits, empty in one event, is no longer read";
+  podml::io::Reader reader({rq.output});
+  for (int e = 0; e < kEvents; ++e) {
+    auto f = reader.readFrame("events", static_cast<std::size_t>(e));
+    const auto& hits = f.get<ExampleHitCollection>("Hits");
+    const auto& scores = f.get<ex::ScoreCollection>("HitScores");
+    ASSERT_EQ(scores.size(), hits.size()) << "event " << e;
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      EXPECT_EQ(scores[i].hit(), hits[i]);
+      EXPECT_NEAR(scores[i].value(), sigmoid(hits[i].x()), 1e-6);
+    }
+  }
+}
+
 TEST(Inference, EmptyAuxiliaryInputCanStopTheJob) {
   auto rq = request(files().twoInputs, "fail.h5");
   rq.onEmptyInput = wf::OnEmptyInput::Fail;
