@@ -107,6 +107,7 @@ json::Value collectionJson(const PodmlSummary& s, const io::CollectionInfo& c) {
   j.set("collection_id", c.collectionID);
   j.set("subset", c.subset);
   j.set("objects", c.objects);
+  j.set("absent_entries", c.absentEntries);
   json::Value columns = json::Value::array();
   for (const auto& col : c.columns) {
     columns.push_back(columnJson(col));
@@ -245,7 +246,12 @@ void printText(const PodmlSummary& s, std::ostream& out, bool verbose) {
     for (const auto& c : cat.collections) {
       out << "  " << c.name << ": " << (c.subset ? "subset of " : "") << c.type << ", " << c.objects
           << (c.subset ? " references" : " objects") << " (" << c.dataModel << " schema " << c.schemaVersion
-          << ", collection ID " << c.collectionID << ")\n";
+          << ", collection ID " << c.collectionID << ")";
+      if (c.absentEntries > 0) {
+        out << "; absent from " << c.absentEntries << " of " << cat.entries << " entries, first entry "
+            << c.firstAbsentEntry;
+      }
+      out << "\n";
       const auto* def = c.subset ? nullptr : findType(s, c);
       if (verbose) {
         if (cat.entries > 0) {

@@ -898,6 +898,26 @@ std::vector<CollectionInfo> Reader::collections(const std::string& category) con
       out.push_back(std::move(info));
     }
   }
+  // Entries written without a collection, over the chain: a file of the chain whose
+  // category lacks it entirely counts with all its entries.
+  uint64_t base = 0;
+  for (auto& f : m_impl->files) {
+    auto it = f.cats.find(category);
+    if (it == f.cats.end()) {
+      continue;
+    }
+    const CatMeta& cat = it->second;
+    for (auto& info : out) {
+      const auto c = std::find_if(cat.colls.begin(), cat.colls.end(), [&](const CollMeta& m) { return m.name == info.name; });
+      for (uint64_t e = 0; e < cat.entries; ++e) {
+        if (c == cat.colls.end() || c->present[e] == 0) {
+          info.firstAbsentEntry = info.absentEntries == 0 ? base + e : info.firstAbsentEntry;
+          ++info.absentEntries;
+        }
+      }
+    }
+    base += cat.entries;
+  }
   return out;
 }
 
@@ -999,6 +1019,7 @@ ColumnBatch Reader::readColumns(const std::string& category, const std::string& 
     const uint64_t shift = batch.offsets.back() - offs[la];
     for (uint64_t e = la; e < lb; ++e) {
       batch.offsets.push_back(offs[e + 1] + shift);
+      batch.present.push_back(c.present[e]);
     }
   }
   return batch;

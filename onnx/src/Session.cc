@@ -478,8 +478,9 @@ struct Session::Impl {
       const auto& b = bound[i];
       const CollectionBase* coll = event.get(b.collection);
       if (coll == nullptr) {
-        throw InferenceError("cannot run model '" + path + "': input '" + inputNames[i] + "' reads collection '" +
-                             b.collection + "', which the event does not have");
+        // An entry written without the collection cannot be scored, like one where it is empty.
+        skipped = "input '" + inputNames[i] + "' reads collection '" + b.collection + "', which this event does not have";
+        return 0;
       }
       if (coll->getValueTypeName() != b.type || coll->isSubsetCollection()) {
         throw InferenceError("cannot run model '" + path + "': collection '" + b.collection + "' holds " +

@@ -100,6 +100,10 @@ py::array batchOffsets(const std::shared_ptr<io::ColumnBatch>& b) {
   return bufferView(DType::UInt64, {static_cast<py::ssize_t>(b->offsets.size())}, b->offsets.data(), b);
 }
 
+py::array batchPresent(const std::shared_ptr<io::ColumnBatch>& b) {
+  return bufferView(DType::Bool, {static_cast<py::ssize_t>(b->present.size())}, b->present.data(), b);
+}
+
 // Iterates over the frames of a category; holds the Python Reader so it stays open.
 struct FrameIterator {
   py::object readerObject;
@@ -272,6 +276,9 @@ void registerIo(py::module_& m) {
       .def_property_readonly("offsets", &batchOffsets,
                              "``uint64`` array of ``entries + 1`` offsets: entry ``i`` owns rows\n"
                              "``offsets[i]:offsets[i + 1]``.")
+      .def_property_readonly("present", &batchPresent,
+                             "``bool`` array of ``entries``: False where an entry lacks the collection\n"
+                             "(its rows are then none, as for an empty collection).")
       .def(
           "__getitem__",
           [](const std::shared_ptr<io::ColumnBatch>& b, const std::string& path) {

@@ -245,7 +245,7 @@ check_json "inspect --json: a podml file" 0 \
   "d['kind'] == 'podml-file' and set(d) == {'kind', 'files', 'format_version', 'datamodels', 'categories'} and d['categories'][0]['entries'] == 200" \
   "$PODML" inspect "$WORK/toy.h5" --json
 check_json "inspect --json: documented collection and column keys" 0 \
-  "set(d['categories'][0]['collections'][0]) == {'name', 'type', 'datamodel', 'schema_version', 'collection_id', 'subset', 'objects', 'columns', 'relations'} and set(d['categories'][0]['collections'][0]['columns'][0]) == {'path', 'dtype', 'shape', 'unit', 'kind', 'owner'}" \
+  "set(d['categories'][0]['collections'][0]) == {'name', 'type', 'datamodel', 'schema_version', 'collection_id', 'subset', 'objects', 'absent_entries', 'columns', 'relations'} and set(d['categories'][0]['collections'][0]['columns'][0]) == {'path', 'dtype', 'shape', 'unit', 'kind', 'owner'}" \
   "$PODML" inspect "$WORK/toy.h5" --json
 check_json "inspect --json: a chain" 0 "len(d['files']) == 2 and d['categories'][0]['entries'] == 220" \
   "$PODML" inspect "$WORK/toy.h5" "$WORK/t.h5" --json

@@ -221,6 +221,76 @@ TEST(RoundTrip, BulkColumnsAcrossEntriesAndShards) {
   EXPECT_THROW(r->readColumns("events", "Hits", {"nope"}), podml::UsageError);
 }
 
+// Issue 14: a collection missing from some entries. Every read says which entries lack it,
+// and the rows of later entries stay theirs (nothing shifts into the gap).
+TEST(RoundTrip, CollectionMissingFromSomeEntries) {
+  const auto file = podml::test::tmpPath("sometimes.h5");
+  const std::vector<int> present{1, 3, 4}; // entry 3 holds it empty
+  const auto hitsIn = [](int e) { return e == 3 ? 0 : e; };
+  {
+    podml::io::WriterOptions opt;
+    opt.flushEvents = 2; // the gaps straddle flushes
+    podml::io::Writer w(file, opt);
+    for (int e = 0; e < 6; ++e) {
+      auto f = makeFrame(e);
+      if (std::find(present.begin(), present.end(), e) != present.end()) {
+        ExampleHitCollection s;
+        for (int i = 0; i < hitsIn(e); ++i) {
+          s.create(0ULL, 0., 0., 0., 10.0 * e + i);
+        }
+        f.put(std::move(s), "Sometimes");
+      }
+      w.writeFrame(f, "events");
+    }
+    w.finish();
+  }
+  podml::io::Reader r({file});
+  for (int e = 0; e < 6; ++e) {
+    const auto f = r.readFrame("events", static_cast<std::size_t>(e));
+    const bool has = std::find(present.begin(), present.end(), e) != present.end();
+    ASSERT_EQ(f.get("Sometimes") != nullptr, has) << "entry " << e;
+    if (has) {
+      const auto& s = f.get<ExampleHitCollection>("Sometimes");
+      ASSERT_EQ(s.size(), static_cast<std::size_t>(hitsIn(e)));
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        EXPECT_EQ(s[i].energy(), 10.0 * e + static_cast<double>(i)) << "entry " << e;
+      }
+    }
+  }
+  const auto batch = r.readColumns("events", "Sometimes", {"energy"});
+  EXPECT_EQ(batch.offsets, (std::vector<uint64_t>{0, 0, 1, 1, 1, 5, 5}));
+  EXPECT_EQ(batch.present, (std::vector<uint8_t>{0, 1, 0, 1, 1, 0}));
+  EXPECT_EQ(batch.columns[0].span<double>()[1], 40.0) << "entry 4's first row";
+  const auto part = r.readColumns("events", "Sometimes", {"energy"}, {3, 6});
+  EXPECT_EQ(part.present, (std::vector<uint8_t>{1, 1, 0}));
+  const auto infos = r.collections("events");
+  const auto it = std::find_if(infos.begin(), infos.end(), [](const auto& i) { return i.name == "Sometimes"; });
+  ASSERT_NE(it, infos.end());
+  EXPECT_EQ(it->absentEntries, 3u);
+  EXPECT_EQ(it->firstAbsentEntry, 0u);
+  EXPECT_EQ(std::find_if(infos.begin(), infos.end(), [](const auto& i) { return i.name == "Hits"; })->absentEntries, 0u);
+  // A file of a chain that lacks it altogether: its entries count as absent, and a column
+  // read across it names that file.
+  const auto other = podml::test::tmpPath("never.h5");
+  {
+    podml::io::Writer w(other);
+    w.writeFrame(makeFrame(0), "events");
+    w.writeFrame(makeFrame(1), "events");
+    w.finish();
+  }
+  podml::io::Reader chain({file, other});
+  const auto all = chain.collections("events");
+  EXPECT_EQ(std::find_if(all.begin(), all.end(), [](const auto& i) { return i.name == "Sometimes"; })->absentEntries,
+            5u);
+  try {
+    chain.readColumns("events", "Sometimes", {"energy"});
+    ADD_FAILURE() << "read a column across a file that lacks it";
+  } catch (const podml::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("not stored in category 'events' of '" + other + "'"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(RoundTrip, ChainsGlobsAndGenericCollections) {
   std::vector<std::string> files;
   for (int k = 0; k < 3; ++k) {

@@ -224,6 +224,13 @@ def test_frame_columns_are_views_that_keep_the_frame(expected):
 # ---- frames and collections ------------------------------------------------------------
 
 
+def test_bulk_reads_say_which_entries_lack_a_collection(reader):
+    # Rows are none where an entry lacks the collection, as when it is empty: `present` tells.
+    only = reader.read_columns("OnlyInEntryOne", ["energy"])
+    assert only.present.dtype == np.bool_ and only.present.tolist() == [False, True, False, False]
+    assert reader.read_columns("Hits", ["energy"]).present.all()
+
+
 def test_frames_and_collections_by_name(reader, expected):
     frames = list(reader.frames())
     assert len(frames) == 4

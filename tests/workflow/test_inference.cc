@@ -214,6 +214,71 @@ TEST(Inference, EveryInputCanBeReadFromAnotherCollection) {
   }
 }
 
+// Issue 14: an input collection missing from one entry (written without it) is skipped
+// like an empty one, named by entry and collection, and the entries after it are scored
+// from their own rows, one event per run and in batches.
+TEST(Inference, CollectionMissingFromOneEntryIsSkippedAndNamed) {
+  constexpr int kMissing = 3;
+  const std::string data = tmpPath("missing-more.h5");
+  {
+    podml::io::Writer w(data);
+    for (int e = 0; e < kEvents; ++e) {
+      podml::Frame f;
+      ExampleHitCollection hits, more;
+      for (int i = 0; i < hitsIn(e); ++i) {
+        hits.create(0ULL, 0.5 * i, 0., 0., 1.0 + e);
+        more.create(0ULL, 0., 0., 0., 0.1 * e + 0.01 * i);
+      }
+      f.put(std::move(hits), "Hits");
+      if (e != kMissing) {
+        f.put(std::move(more), "MoreHits");
+      }
+      w.writeFrame(f, "events");
+    }
+    w.finish();
+  }
+  for (const std::size_t perRun : {std::size_t{1}, std::size_t{3}}) {
+    SCOPED_TRACE(perRun);
+    auto rq = request(files().twoInputs, "missing-" + std::to_string(perRun) + ".h5");
+    rq.inputs = {data};
+    rq.eventsPerRun = perRun;
+    std::vector<std::string> warnings;
+    const auto summary = wf::InferenceJob(rq).run({}, [&](const std::string& w) { warnings.push_back(w); });
+    EXPECT_EQ(summary.skippedEvents, 1u);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(warnings[0], "entry 3 of category 'events' not scored: input 'extra' reads collection 'MoreHits', "
+                           "which this event does not have");
+    podml::io::Reader reader({rq.output});
+    for (int e = 0; e < kEvents; ++e) {
+      const auto f = reader.readFrame("events", static_cast<std::size_t>(e));
+      const auto& hits = f.get<ExampleHitCollection>("Hits");
+      const auto& scores = f.get<ex::ScoreCollection>("HitScores");
+      if (e == kMissing) {
+        EXPECT_EQ(scores.size(), 0u);
+        continue;
+      }
+      const auto& more = f.get<ExampleHitCollection>("MoreHits");
+      ASSERT_EQ(scores.size(), hits.size()) << "entry " << e;
+      for (std::size_t i = 0; i < hits.size(); ++i) {
+        EXPECT_NEAR(scores[i].value(), sigmoid(hits[i].x() - hits[i].energy() + more[i].energy()), 1e-6)
+            << "entry " << e << ", hit " << i;
+      }
+    }
+  }
+  auto rq = request(files().twoInputs, "missing-fail.h5");
+  rq.inputs = {data};
+  rq.onEmptyInput = wf::OnEmptyInput::Fail;
+  try {
+    wf::InferenceJob(rq).run();
+    ADD_FAILURE() << "expected an InferenceError";
+  } catch (const podml::InferenceError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("input 'extra' reads collection 'MoreHits', which this event does not have"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("(entries 3..3 of category 'events')"), std::string::npos) << what;
+  }
+}
+
 TEST(Inference, EmptyAuxiliaryInputCanStopTheJob) {
   auto rq = request(files().twoInputs, "fail.h5");
   rq.onEmptyInput = wf::OnEmptyInput::Fail;

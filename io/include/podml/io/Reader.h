@@ -33,6 +33,8 @@ struct CollectionInfo {
   uint32_t collectionID{0};
   bool subset{false};
   uint64_t objects{0};       ///< objects (or references) over all entries
+  uint64_t absentEntries{0}; ///< entries of the chain that lack the collection (written without it)
+  uint64_t firstAbsentEntry{0}; ///< the first of them (over the chain), if absentEntries > 0
   std::vector<ColumnInfo> columns;
 };
 
@@ -42,6 +44,9 @@ struct ColumnBatch {
   std::vector<std::string> paths;  ///< requested column paths
   std::vector<Column> columns;     ///< one per path, rows = objects in the range
   std::vector<uint64_t> offsets;   ///< entries+1 offsets into the rows
+  /// Per entry: 1 if the collection is stored in it, 0 if that entry lacks it (its rows are
+  /// then none, as for an empty collection: this tells the two apart).
+  std::vector<uint8_t> present;
   uint64_t firstEntry{0};          ///< first entry of the range (over the chain of files)
 };
 

@@ -58,9 +58,9 @@ struct Tensor {
 struct EventResult {
   std::vector<std::string> names; ///< ONNX output names
   std::vector<Tensor> tensors;    ///< one per name; first axis = objects of the bound input
-  /// Why the event was not scored (an input collection is empty while another has
-  /// objects, so the inputs cannot share the object axis); empty if it was. The
-  /// tensors then have zero rows.
+  /// Why the event was not scored (an input collection is missing from the event, or
+  /// empty while another has objects, so the inputs cannot share the object axis);
+  /// empty if it was. The tensors then have zero rows.
   std::string skipped;
 };
 
@@ -86,8 +86,9 @@ public:
   const ModelInfo& info() const;
 
   /// Runs the model on the bound collections of `event`. An empty collection is not
-  /// passed to ONNX Runtime; its outputs have zero rows. Throws InferenceError if a
-  /// collection is missing or of another type.
+  /// passed to ONNX Runtime; its outputs have zero rows. An event lacking an input
+  /// collection is skipped (EventResult::skipped). Throws InferenceError if a collection
+  /// is of another type or the inputs' object counts differ.
   EventResult run(const Frame& event) const;
   /// Runs and writes back: one new collection per output with a target, holding one
   /// object per scored object with the relation set to it. Returns (name, collection).
