@@ -8,7 +8,8 @@
 #     [UPSTREAM <name>:<file.yaml> ...] # extension models (podio's --upstream-edm)
 #     [UPSTREAM_TARGETS <target> ...]   # libraries of those upstream models
 #     [EXTRA_CODE_PATH <dir> ...]       # where ExtraCode declarationFile/implementationFile live
-#     [INCLUDE_DIRECTORIES <dir> ...])  # headers the ExtraCode includes
+#     [INCLUDE_DIRECTORIES <dir> ...]   # headers the ExtraCode includes
+#     [INSTALL <export-set> [EXPORT_NAME <name>]])  # install the library and its headers
 #
 # The generator writes a fixed set of sources (src/podml_shard_<i>.cc), so the
 # library's sources are known before generation, and rewrites only changed files.
@@ -58,7 +59,7 @@ function(podml_generate_datamodel NAME YAML OUTDIR)
 endfunction()
 
 function(podml_add_datamodel_library TARGET)
-  cmake_parse_arguments(ARG "" "NAME;YAML;OUTDIR"
+  cmake_parse_arguments(ARG "" "NAME;YAML;OUTDIR;INSTALL;EXPORT_NAME"
                         "UPSTREAM;UPSTREAM_TARGETS;EXTRA_CODE_PATH;INCLUDE_DIRECTORIES" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_YAML)
     message(FATAL_ERROR "podml_add_datamodel_library(${TARGET}): NAME and YAML are required")
@@ -69,9 +70,21 @@ function(podml_add_datamodel_library TARGET)
   podml_generate_datamodel(${ARG_NAME} "${ARG_YAML}" "${ARG_OUTDIR}"
     UPSTREAM ${ARG_UPSTREAM} EXTRA_CODE_PATH ${ARG_EXTRA_CODE_PATH})
   add_library(${TARGET} ${${ARG_NAME}_GENERATED_SOURCES} "${${ARG_NAME}_GENERATED_STAMP}")
-  target_include_directories(${TARGET} PUBLIC
-    "${ARG_OUTDIR}/include" "${ARG_OUTDIR}/include/${ARG_NAME}" ${ARG_INCLUDE_DIRECTORIES})
+  set(build_includes "${ARG_OUTDIR}/include" "${ARG_OUTDIR}/include/${ARG_NAME}" ${ARG_INCLUDE_DIRECTORIES})
+  foreach(dir IN LISTS build_includes)
+    target_include_directories(${TARGET} PUBLIC "$<BUILD_INTERFACE:${dir}>")
+  endforeach()
   target_link_libraries(${TARGET} PUBLIC podml::core ${ARG_UPSTREAM_TARGETS})
   # Generated code follows the YAML's style; don't drown users in warnings about it.
   target_compile_options(${TARGET} PRIVATE -Wno-unused-parameter)
+  if(ARG_INSTALL)
+    include(GNUInstallDirs)
+    target_include_directories(${TARGET} PUBLIC "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>"
+                                                "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/${ARG_NAME}>")
+    if(ARG_EXPORT_NAME)
+      set_target_properties(${TARGET} PROPERTIES EXPORT_NAME ${ARG_EXPORT_NAME})
+    endif()
+    install(TARGETS ${TARGET} EXPORT ${ARG_INSTALL})
+    install(DIRECTORY "${ARG_OUTDIR}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  endif()
 endfunction()

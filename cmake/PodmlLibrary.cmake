@@ -25,3 +25,11 @@ function(podml_add_library part)
   install(TARGETS ${target} EXPORT podmlTargets)
   install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endfunction()
+
+# podml_install_rpath(<target> <install dir relative to the prefix>): the installed
+# <target> finds podml's libraries (and its ONNX Runtime copy) in the prefix's libdir,
+# wherever the prefix is moved to: $ORIGIN-relative, never the build tree.
+function(podml_install_rpath target dir)
+  file(RELATIVE_PATH rel "/prefix/${dir}" "/prefix/${CMAKE_INSTALL_LIBDIR}")
+  set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/${rel}")
+endfunction()

@@ -8,6 +8,8 @@
 set(PODML_ORT_VERSION "1.31.1" CACHE STRING "Microsoft.ML.OnnxRuntime version restored from NuGet")
 set(ONNXRUNTIME_ROOT "" CACHE PATH "An ONNX Runtime install to use instead of NuGet")
 
+# The library (with its SONAME link) is installed beside podml's own, so that an
+# installed podml runs without the build tree; podmlConfig.cmake points at that copy.
 function(_podml_ort_imported include_dir library)
   add_library(podml_onnxruntime SHARED IMPORTED GLOBAL)
   set_target_properties(podml_onnxruntime PROPERTIES
@@ -15,7 +17,12 @@ function(_podml_ort_imported include_dir library)
     INTERFACE_INCLUDE_DIRECTORIES "${include_dir}")
   add_library(podml::onnxruntime ALIAS podml_onnxruntime)
   message(STATUS "podml: ONNX Runtime from ${library}")
+  get_filename_component(_dir "${library}" DIRECTORY)
+  file(GLOB _libs "${_dir}/libonnxruntime.so*")
+  install(FILES ${_libs} DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set(PODML_ORT_INSTALLED ON CACHE INTERNAL "podml installs its ONNX Runtime copy")
 endfunction()
+set(PODML_ORT_INSTALLED OFF CACHE INTERNAL "podml installs its ONNX Runtime copy")
 
 if(ONNXRUNTIME_ROOT)
   find_path(_ort_inc onnxruntime_cxx_api.h PATHS "${ONNXRUNTIME_ROOT}/include" "${ONNXRUNTIME_ROOT}/include/onnxruntime"
