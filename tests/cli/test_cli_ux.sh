@@ -276,6 +276,16 @@ check "infer --json: the count is what the file holds" 0 "" bash -c \
   "n=\$('$PODML' infer '$WORK/model.onnx' '$WORK/toy.h5' -o '$WORK/j2.h5' --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)[\"outputs\"][0][\"objects\"])'); '$PODML' inspect '$WORK/j2.h5' | grep -q \"edm4hep::ParticleID, \$n objects\""
 check_json "infer --threads 2 --json -q is still one document" 0 "d['events'] == 200" \
   "$PODML" -q infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j3.h5" --threads 2 --json
+check "train --threads above 1024 is bad usage" 2 "--threads: Value 5000 not in range 0 to 1024" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --threads 5000
+check "train --memory -1 is bad usage" 2 "--memory: Value -1 not in range" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --memory -1
+check "train --chunk-events 0 is bad usage" 2 "--chunk-events: Value 0 not in range 1 to" \
+  "$PODML" train "$WORK/spec.yaml" "$WORK/toy.h5" -o "$WORK/x.onnx" --chunk-events 0
+check "infer --events-per-run 0 is bad usage" 2 "--events-per-run: Value 0 not in range 1 to 4096" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j5.h5" --events-per-run 0
+check "infer --events-per-run 5000 is bad usage" 2 "--events-per-run: Value 5000 not in range 1 to 4096" \
+  "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j5.h5" --events-per-run 5000
 check "infer --threads 0 is bad usage" 2 "--threads: Value 0 not in range 1 to 1024" \
   "$PODML" infer "$WORK/model.onnx" "$WORK/toy.h5" -o "$WORK/j4.h5" --threads 0
 check_json "train --json: the summary with one line per epoch" 0 \

@@ -168,6 +168,12 @@ def test_deepsets_one_collection_per_class(events, tmp_path):
                     expected = net(torch.from_numpy(x), torch.from_numpy(mask)).numpy()[:, c]
                 assert np.max(np.abs(values[e] - expected)) <= 1e-5
     assert "JetTag_b" in summary and "JetTag_light" in summary
+    # The summary counts the scored jets per class collection, not the constituents read.
+    jets = sum(len(ev) for ev in events["lists"])
+    constituents = sum(len(c) for ev in events["lists"] for c in ev)
+    assert constituents != jets
+    for name in ("b", "c", "light"):
+        assert f" {jets} edm4hep::ParticleID in 'JetTag_{name}'" in summary, summary
 
 
 # The example card the docs show (docs/model-card.md), as a user would attach it.
