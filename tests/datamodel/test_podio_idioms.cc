@@ -80,3 +80,44 @@ TEST(PodioIdioms, ParametersFromBraceLists) {
   EXPECT_EQ(gp.get<std::vector<double>>("doubles"), (std::vector<double>{1.5, 2.5}));
   EXPECT_EQ(gp.get<std::vector<std::string>>("strings"), (std::vector<std::string>{"a", "b"}));
 }
+
+// podio's RelationRange as user code walks it: front(), back(), cbegin()/cend(), empty(),
+// operator bool, and backwards; component vector members the same way.
+TEST(PodioIdioms, RelationRangeAsPodioOffersIt) {
+  ex::MCCollection mcs;
+  auto p = mcs.create();
+  const auto none = p.daughters();
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(static_cast<bool>(none));
+  for (int i = 0; i < 3; ++i) {
+    auto d = mcs.create();
+    d.energy(i + 1.);
+    p.adddaughters(d);
+  }
+  const auto ds = p.daughters();
+  ASSERT_TRUE(ds);
+  EXPECT_EQ(ds.front(), mcs[1]);
+  EXPECT_EQ(ds.back(), mcs[3]);
+  double forward = 0;
+  for (auto it = ds.cbegin(); it != ds.cend(); ++it) {
+    forward = 10 * forward + it->energy();
+  }
+  EXPECT_EQ(forward, 123.);
+  double backward = 0;
+  for (auto it = ds.rbegin(); it != ds.rend(); ++it) {
+    backward = 10 * backward + it->energy();
+  }
+  EXPECT_EQ(backward, 321.);
+  EXPECT_THROW(ds.at(3), std::out_of_range);
+
+  ex::WithEverythingCollection all;
+  auto w = all.create();
+  w.addpoints({1.f, 2.f});
+  w.addpoints({3.f, 4.f});
+  const auto pts = w.points();
+  ASSERT_TRUE(pts);
+  EXPECT_EQ(pts.front().a, 1.f);
+  EXPECT_EQ(pts.back().b, 4.f);
+  EXPECT_EQ((*pts.rbegin()).a, 3.f);
+  EXPECT_EQ(pts.cend() - pts.cbegin(), 2);
+}

@@ -35,6 +35,8 @@ public:
     H value;
     H* operator->() { return &value; }
   };
+  /// What operator-> returns (std::reverse_iterator forwards it).
+  using pointer = Arrow;
   /// Member access through the iterator.
   Arrow operator->() const { return Arrow{**this}; }
 
@@ -81,10 +83,24 @@ public:
   iterator begin() const { return iterator(m_begin); }
   /// Past the last related object.
   iterator end() const { return iterator(m_end); }
+  /// begin(), as podio's RelationRange offers it.
+  const_iterator cbegin() const { return begin(); }
+  /// end(), as podio's RelationRange offers it.
+  const_iterator cend() const { return end(); }
+  /// The related objects last to first.
+  std::reverse_iterator<iterator> rbegin() const { return std::reverse_iterator<iterator>(end()); }
+  /// Past the first related object, backwards.
+  std::reverse_iterator<iterator> rend() const { return std::reverse_iterator<iterator>(begin()); }
   /// Number of related objects.
   std::size_t size() const { return static_cast<std::size_t>(m_end - m_begin); }
   /// Whether there are none.
   bool empty() const { return m_begin == m_end; }
+  /// Whether there are any.
+  explicit operator bool() const { return !empty(); }
+  /// The first related object (unchecked, as std containers' front()).
+  H front() const { return (*this)[0]; }
+  /// The last related object (unchecked).
+  H back() const { return (*this)[size() - 1]; }
   /// Related object `i` (unchecked).
   H operator[](std::size_t i) const { return detail::HandleAccess::make<H>(m_begin[i]); }
   /// Related object `i`; throws std::out_of_range.
@@ -127,6 +143,8 @@ public:
     C value;
     C* operator->() { return &value; }
   };
+  /// What operator-> returns (std::reverse_iterator forwards it).
+  using pointer = Arrow;
   /// Member access through the iterator.
   Arrow operator->() const { return Arrow{**this}; }
 
@@ -184,10 +202,24 @@ public:
   iterator begin() const { return {m_cols, m_begin}; }
   /// Past the last value.
   iterator end() const { return {m_cols, m_end}; }
+  /// begin(), for code written against podio's ranges.
+  const_iterator cbegin() const { return begin(); }
+  /// end(), for code written against podio's ranges.
+  const_iterator cend() const { return end(); }
+  /// The values last to first.
+  std::reverse_iterator<iterator> rbegin() const { return std::reverse_iterator<iterator>(end()); }
+  /// Past the first value, backwards.
+  std::reverse_iterator<iterator> rend() const { return std::reverse_iterator<iterator>(begin()); }
   /// Number of values.
   std::size_t size() const { return m_end - m_begin; }
   /// Whether there are none.
   bool empty() const { return m_begin == m_end; }
+  /// Whether there are any.
+  explicit operator bool() const { return !empty(); }
+  /// The first value (unchecked).
+  C front() const { return (*this)[0]; }
+  /// The last value (unchecked).
+  C back() const { return (*this)[size() - 1]; }
   /// Value `i` (unchecked).
   C operator[](std::size_t i) const { return *(begin() + static_cast<std::ptrdiff_t>(i)); }
   /// Value `i`; throws std::out_of_range.
