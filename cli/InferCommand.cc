@@ -32,32 +32,23 @@ std::optional<std::pair<uint64_t, uint64_t>> parseShard(const std::string& text)
 }
 
 
+// The job's summary (workflow::summaryJson, shared with podml.infer) after the run's arguments.
 template <typename Options>
-json::Value summaryJson(const workflow::InferenceSummary& s, const Options& opts, const std::vector<std::string>& files) {
+json::Value inferJson(const workflow::InferenceSummary& s, const Options& opts, const std::vector<std::string>& files) {
   auto o = json::Value::object();
-  o.set("kind", json::Value("podml-infer"));
-  o.set("model", json::Value(opts.model));
+  o.set("kind", "podml-infer");
+  o.set("model", opts.model);
   auto inputs = json::Value::array();
   for (const auto& f : files) {
-    inputs.push_back(json::Value(f));
+    inputs.push_back(f);
   }
-  o.set("inputs", inputs);
-  o.set("output", json::Value(opts.output));
-  o.set("category", json::Value(opts.category));
-  o.set("first", json::Value(static_cast<int64_t>(s.firstEntry)));
-  o.set("last", json::Value(static_cast<int64_t>(s.lastEntry)));
-  o.set("events", json::Value(static_cast<int64_t>(s.events)));
-  o.set("skipped_events", json::Value(static_cast<int64_t>(s.skippedEvents)));
-  auto outputs = json::Value::array();
-  for (const auto& c : s.outputs) {
-    auto x = json::Value::object();
-    x.set("output", json::Value(c.output));
-    x.set("collection", json::Value(c.collection));
-    x.set("type", json::Value(c.type));
-    x.set("objects", json::Value(static_cast<int64_t>(c.objects)));
-    outputs.push_back(x);
+  o.set("inputs", std::move(inputs));
+  o.set("output", opts.output);
+  o.set("category", opts.category);
+  const auto summary = workflow::summaryJson(s); // held: asObject() refers into it
+  for (const auto& [key, value] : summary.asObject()) {
+    o.set(key, value);
   }
-  o.set("outputs", outputs);
   return o;
 }
 
@@ -240,7 +231,7 @@ Runner addInferCommand(CLI::App& app, const GlobalOptions& g) {
                                   });
     progress.done();
     if (opts->json) {
-      std::cout << json::dump(summaryJson(summary, *opts, job->files()), 2) << "\n";
+      std::cout << json::dump(inferJson(summary, *opts, job->files()), 2) << "\n";
     } else if (!g.quiet) {
       if (summary.skippedEvents > kMaxWarnings) {
         std::cerr << "podml: warning: " << summary.skippedEvents << " events in all were not scored (" << kMaxWarnings

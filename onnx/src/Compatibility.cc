@@ -505,7 +505,12 @@ std::vector<std::string> checkCardAgainstGraph(const ModelCard& card, const Mode
 }
 
 std::vector<std::string> checkCardAgainstDataModel(const ModelCard& card, const DataModelDefinition& dm) {
-  return checkDataModel(withoutRepeats(card, false), dm);
+  // Copied only when something repeats, which a card read from a file almost never does.
+  bool repeats = !repeatedNames(card.outputs).empty();
+  for (const auto& o : card.outputs) {
+    repeats = repeats || !repeatedNames(o.classes).empty();
+  }
+  return repeats ? checkDataModel(withoutRepeats(card, false), dm) : checkDataModel(card, dm);
 }
 
 } // namespace podml::onnx

@@ -5,6 +5,7 @@
 #include "NumpyViews.h"
 
 #include "podml/Exceptions.h"
+#include "podml/Json.h"
 #include "podml/onnx/ModelCard.h"
 #include "podml/onnx/OnnxModel.h"
 #include "podml/onnx/Session.h"
@@ -257,22 +258,8 @@ void registerOnnx(py::module_& m) {
           };
           summary = job.run(onProgress, onWarn);
         }
-        py::list outs;
-        for (const auto& o : summary.outputs) {
-          py::dict d;
-          d["output"] = o.output;
-          d["collection"] = o.collection;
-          d["type"] = o.type;
-          d["objects"] = o.objects;
-          outs.append(d);
-        }
-        py::dict d;
-        d["first"] = summary.firstEntry;
-        d["last"] = summary.lastEntry;
-        d["events"] = summary.events;
-        d["skipped_events"] = summary.skippedEvents;
-        d["outputs"] = outs;
-        return d;
+        // The same document `podml infer --json` reports.
+        return jsonLoads(json::dump(workflow::summaryJson(summary)));
       },
       py::arg("model"), py::arg("inputs"), py::arg("output"), py::kw_only(), py::arg("category") = "events",
       py::arg("input_collections") = py::none(), py::arg("output_collections") = py::none(),

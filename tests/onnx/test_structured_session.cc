@@ -90,6 +90,17 @@ Events makeEvents(unsigned n) {
   return e;
 }
 
+// A file of `n` events made by makeEvent, for the inference job.
+std::string writeEvents(const std::string& name, unsigned n) {
+  const auto path = tmp(name);
+  podml::io::Writer w(path);
+  for (unsigned i = 0; i < n; ++i) {
+    w.writeFrame(makeEvent(i), "events");
+  }
+  w.finish();
+  return path;
+}
+
 // The model `name` with the card `card` attached (completed from EDM4hep).
 std::string carded(const std::string& name, const std::string& cardJson) {
   auto card = podml::onnx::ModelCard::fromJson(cardJson, name + " card");
@@ -287,15 +298,7 @@ outputs:
 }
 
 TEST(StructuredSession, InferenceJobWritesParticleIDMetaForClasses) {
-  const auto events = tmp("events.h5");
-  {
-    podml::io::Writer w(events);
-    for (unsigned i = 0; i < 5; ++i) {
-      auto e = makeEvent(i);
-      w.writeFrame(e, "events");
-    }
-    w.finish();
-  }
+  const auto events = writeEvents("events.h5", 5);
   podml::workflow::InferenceRequest rq;
   rq.model = carded("deepsets", kDeepSets);
   rq.inputs = {events};
@@ -412,15 +415,7 @@ TEST(StructuredSession, LengthBucketsNeedAMask) {
 }
 
 TEST(StructuredSession, InferenceJobRunsEventsTogether) {
-  const auto events = tmp("events.h5");
-  {
-    podml::io::Writer w(events);
-    for (unsigned i = 0; i < 23; ++i) {
-      auto e = makeEvent(i);
-      w.writeFrame(e, "events");
-    }
-    w.finish();
-  }
+  const auto events = writeEvents("events.h5", 23);
   const auto scores = [&](std::size_t perRun, const std::string& out) {
     podml::workflow::InferenceRequest rq;
     rq.model = carded("deepsets", kDeepSets);

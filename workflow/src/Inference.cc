@@ -159,6 +159,25 @@ struct InferenceJob::Impl {
   }
 };
 
+json::Value summaryJson(const InferenceSummary& s) {
+  auto o = json::Value::object();
+  o.set("first", s.firstEntry);
+  o.set("last", s.lastEntry);
+  o.set("events", s.events);
+  o.set("skipped_events", s.skippedEvents);
+  auto outputs = json::Value::array();
+  for (const auto& c : s.outputs) {
+    auto x = json::Value::object();
+    x.set("output", c.output);
+    x.set("collection", c.collection);
+    x.set("type", c.type);
+    x.set("objects", c.objects);
+    outputs.push_back(std::move(x));
+  }
+  o.set("outputs", std::move(outputs));
+  return o;
+}
+
 InferenceJob::InferenceJob(InferenceRequest request) : m_impl(std::make_unique<Impl>()) {
   auto& im = *m_impl;
   im.request = std::move(request);

@@ -6,6 +6,7 @@
 /// writes the output file, renamed into place only when it is complete.
 
 #include "podml/Frame.h"
+#include "podml/Json.h"
 #include "podml/onnx/ModelCard.h"
 
 #include <cstdint>
@@ -77,6 +78,10 @@ struct InferenceSummary {
   uint64_t skippedEvents{0};            ///< events written without scores (OnEmptyInput::Skip)
   std::vector<OutputCount> outputs;     ///< one per output with a target
 };
+
+/// The summary as JSON: {"first", "last", "events", "skipped_events", "outputs": [{"output",
+/// "collection", "type", "objects"}]}, what `podml infer --json` and `podml.infer` report.
+json::Value summaryJson(const InferenceSummary& summary);
 
 /// One inference job: validated and loaded at construction.
 class InferenceJob {
