@@ -909,12 +909,15 @@ std::vector<CollectionInfo> Reader::collections(const std::string& category) con
     const CatMeta& cat = it->second;
     for (auto& info : out) {
       const auto c = std::find_if(cat.colls.begin(), cat.colls.end(), [&](const CollMeta& m) { return m.name == info.name; });
-      for (uint64_t e = 0; e < cat.entries; ++e) {
-        if (c == cat.colls.end() || c->present[e] == 0) {
-          info.firstAbsentEntry = info.absentEntries == 0 ? base + e : info.firstAbsentEntry;
-          ++info.absentEntries;
-        }
+      uint64_t first = 0, absent = cat.entries; // the whole file, if it lacks the collection
+      if (c != cat.colls.end()) {
+        first = static_cast<uint64_t>(std::find(c->present.begin(), c->present.end(), 0) - c->present.begin());
+        absent = static_cast<uint64_t>(std::count(c->present.begin(), c->present.end(), 0));
       }
+      if (absent > 0 && info.absentEntries == 0) {
+        info.firstAbsentEntry = base + first;
+      }
+      info.absentEntries += absent;
     }
     base += cat.entries;
   }
