@@ -43,7 +43,7 @@ int main() {
   const auto& ev = events.front();
   const auto& recos = ev.get<edm4hep::ReconstructedParticleCollection>("ReconstructedParticles");
   std::cout << "\nEvent 0, ReconstructedParticles as columns (zero-copy spans):\n\n";
-  recos.print(std::cout, 6);
+  recos.printRows(std::cout, 6);
 
   std::cout << "\nEvent 0, truth matching through RecoMCParticleLinks (podml::LinkNavigator):\n\n";
   const podml::LinkNavigator nav(ev.get<edm4hep::RecoMCParticleLinkCollection>("RecoMCParticleLinks"));

@@ -67,7 +67,14 @@ void printCell(std::ostream& os, const Column& c, std::size_t row) {
 }
 } // namespace
 
-void CollectionBase::print(std::ostream& os, std::size_t maxRows) const {
+void CollectionBase::print(std::ostream& os, bool flush) const {
+  printRows(os, size());
+  if (flush) {
+    os.flush();
+  }
+}
+
+void CollectionBase::printRows(std::ostream& os, std::size_t maxRows) const {
   os << getTypeName() << " (id " << getID() << ", " << size() << (isSubsetCollection() ? " references" : " objects")
      << ")\n";
   if (isSubsetCollection()) {

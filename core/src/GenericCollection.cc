@@ -6,7 +6,7 @@
 namespace podml {
 
 GenericCollection::GenericCollection(std::shared_ptr<const DataModelDefinition> model, const DatatypeDef& type)
-    : m_model(std::move(model)), m_type(&type), m_typeName(type.name + "Collection"),
+    : m_model(std::move(model)), m_type(&type), m_typeName(type.name + "Collection"), m_dataTypeName(type.name + "Data"),
       m_relations(type.relations.size()) {
   for (const auto& c : type.columns) {
     m_columns.emplace_back(c.dtype, c.width());

@@ -12,12 +12,13 @@ std::string renderCollectionHeader(const Shape& s) {
   std::ostringstream h;
   h << ctx.banner() << "#pragma once\n\n#include \"" << ctx.includePath(s.full) << "\"\n#include \""
     << ctx.modelInclude(ctx.model(), s.mut + ".h") << "\"\n\n"
-    << "#include \"podml/CollectionBase.h\"\n#include \"podml/detail/CollectionIterator.h\"\n";
+    << "#include \"podml/CollectionBase.h\"\n#include \"podml/detail/CollectionFrom.h\"\n"
+    << "#include \"podml/detail/CollectionIterator.h\"\n";
   if (dt.isLink) {
     h << "#include \"podml/LinkNavigator.h\"\n";
   }
-  h << "\n#include <cstddef>\n#include <memory>\n#include <ostream>\n#include <span>\n#include <string_view>\n"
-       "#include <vector>\n\n";
+  h << "\n#include <cstddef>\n#include <iterator>\n#include <memory>\n#include <ostream>\n#include <span>\n"
+       "#include <string_view>\n#include <utility>\n#include <vector>\n\n";
   if (!s.ns.empty()) {
     h << "namespace " << s.ns << " {\n\n";
   }
@@ -28,15 +29,23 @@ std::string renderCollectionHeader(const Shape& s) {
   h << "  using value_type = " << s.bare << ";\n  using mutable_type = " << s.mut << ";\n"
     << "  using const_iterator = podml::detail::CollectionIterator<" << s.bare << ">;\n"
     << "  using iterator = podml::detail::CollectionIterator<" << s.mut << ">;\n"
+    << "  using reverse_iterator = std::reverse_iterator<iterator>;\n"
+    << "  using const_reverse_iterator = std::reverse_iterator<const_iterator>;\n"
     << "  using difference_type = std::ptrdiff_t;\n  using size_type = std::size_t;\n"
     << "  static constexpr std::string_view typeName = \"" << s.full << "Collection\";\n"
-    << "  static constexpr std::string_view valueTypeName = \"" << s.full << "\";\n\n";
+    << "  static constexpr std::string_view valueTypeName = \"" << s.full << "\";\n"
+    << "  static constexpr std::string_view dataTypeName = \"" << s.full << "Data\";\n\n";
   h << "  /// An empty collection.\n  " << s.coll << "();\n";
   h << "  " << s.coll << "(const " << s.coll << "&) = delete;\n  " << s.coll << "& operator=(const " << s.coll
     << "&) = delete;\n";
   h << "  /// Moves storage; handles into it stay valid.\n  " << s.coll << "(" << s.coll << "&&) noexcept = default;\n";
   h << "  /// Moves storage; handles into it stay valid.\n  " << s.coll << "& operator=(" << s.coll
-    << "&&) noexcept = default;\n  ~" << s.coll << "() override;\n\n";
+    << "&&) noexcept = default;\n  ~" << s.coll << "() override;\n";
+  h << "  /// podio's Collection::from: a subset collection of a range of " << s.bare << ", or a collection\n"
+    << "  /// owning a range of free " << s.mut << " objects.\n"
+    << "  template <podml::detail::RangeConvertibleTo<value_type> R>\n  static " << s.coll
+    << " from(R&& range) {\n    return podml::detail::collectionFrom<" << s.coll
+    << ">(std::forward<R>(range));\n  }\n\n";
 
   h << "  /// Appends an object with default values and returns a handle to it.\n  " << s.mut
     << " create() {\n    if (m_data->isSubset) [[unlikely]] {\n      throwSubsetCreate();\n    }\n"
@@ -49,10 +58,11 @@ std::string renderCollectionHeader(const Shape& s) {
     h << "  /// Appends an object with the given member values.\n  " << s.mut << " create(" << params << ");\n";
   }
   h << "  /// Adds a free object (its handles then see the collection element) or, to a\n"
-    << "  /// subset collection, a reference. Throws podml::UsageError if the object is already\n"
-    << "  /// in a collection and this is not a subset collection.\n  void push_back(const " << s.mut
+    << "  /// subset collection, a reference. Throws std::invalid_argument (as podio) if the object\n"
+    << "  /// is already in a collection and this is not a subset collection.\n  void push_back(const " << s.mut
     << "& object);\n";
-  h << "  /// See push_back(const " << s.mut << "&).\n  void push_back(const " << s.bare << "& object);\n\n";
+  h << "  /// Adds a reference to a subset collection; throws std::invalid_argument (as podio) on a\n"
+    << "  /// collection that owns its objects.\n  void push_back(const " << s.bare << "& object);\n\n";
 
   h << "  /// Object `i` (unchecked).\n  " << s.bare << " operator[](std::size_t i) const { return " << s.bare
     << "(handleAt(i)); }\n";
@@ -67,7 +77,13 @@ std::string renderCollectionHeader(const Shape& s) {
     << "  const_iterator cbegin() const { return {m_data.get(), subsetData(), 0}; }\n"
     << "  const_iterator cend() const { return {m_data.get(), subsetData(), static_cast<int32_t>(size())}; }\n"
     << "  iterator begin() { return {m_data.get(), subsetData(), 0}; }\n"
-    << "  iterator end() { return {m_data.get(), subsetData(), static_cast<int32_t>(size())}; }\n\n";
+    << "  iterator end() { return {m_data.get(), subsetData(), static_cast<int32_t>(size())}; }\n"
+    << "  const_reverse_iterator rbegin() const { return const_reverse_iterator(end()); }\n"
+    << "  const_reverse_iterator rend() const { return const_reverse_iterator(begin()); }\n"
+    << "  const_reverse_iterator crbegin() const { return rbegin(); }\n"
+    << "  const_reverse_iterator crend() const { return rend(); }\n"
+    << "  reverse_iterator rbegin() { return reverse_iterator(end()); }\n"
+    << "  reverse_iterator rend() { return reverse_iterator(begin()); }\n\n";
 
   // Zero-copy access to the columns of builtin members; a copying gather for components (as podio).
   for (const auto& m : dt.members) {
@@ -89,6 +105,7 @@ std::string renderCollectionHeader(const Shape& s) {
   h << "\n  // podml::CollectionBase\n"
     << "  std::string_view getTypeName() const override { return typeName; }\n"
     << "  std::string_view getValueTypeName() const override { return valueTypeName; }\n"
+    << "  std::string_view getDataTypeName() const override { return dataTypeName; }\n"
     << "  std::string_view getDataModelName() const override;\n"
     << "  uint32_t getSchemaVersion() const override;\n"
     << "  const podml::DatatypeDef& definition() const override;\n"
@@ -116,7 +133,7 @@ std::string renderCollectionHeader(const Shape& s) {
     << "    if (m_data->isSubset) {\n      return m_data->subset[i];\n    }\n"
     << "    return podml::detail::RawHandle{m_data.get(), static_cast<int32_t>(i), {}};\n  }\n"
     << "  const podml::detail::RawHandle* subsetData() const { return m_data->isSubset ? m_data->subset.data() : nullptr; }\n"
-    << "  void pushRaw(const podml::detail::RawHandle& h);\n"
+    << "  void pushRaw(const podml::detail::RawHandle& h, bool isMutable);\n"
     << "  [[noreturn]] static void throwSubsetCreate();\n"
     << "  std::unique_ptr<" << s.data << "> m_data;\n"
     << "  std::vector<std::vector<podml::ObjectID>> m_pendingRelations; ///< read, not yet resolved\n"
@@ -180,7 +197,8 @@ std::string handleSource(const Shape& s, const std::string& cls, bool isMutable)
       c << "podml::RelationRange<" << r.type << "> " << cls << "::" << g
         << "() const {\n  const auto l_ = m_h.location();\n  const auto* base_ = " << D << "->rel_" << r.name
         << ".data();\n  return {base_ + " << b << ", base_ + " << e << "};\n}\n\n";
-      c << r.type << " " << cls << "::" << g << "(std::size_t i) const { return " << g << "()[i]; }\n\n";
+      c << r.type << " " << cls << "::" << g << "(std::size_t i) const {\n  const auto all_ = " << g
+        << "();\n  return all_[podml::detail::checkedIndex(i, all_.size(), \"" << s.full << "::" << g << "\")];\n}\n\n";
       c << "podml::RelationIterator<" << r.type << "> " << cls << "::" << r.name << "_begin() const { return " << g
         << "().begin(); }\n\n";
       c << "podml::RelationIterator<" << r.type << "> " << cls << "::" << r.name << "_end() const { return " << g
@@ -278,17 +296,19 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     c << "  return obj_;\n}\n\n";
   }
   c << "void " << s.coll << "::push_back(const " << s.mut
-    << "& object) { pushRaw(podml::detail::HandleAccess::raw(object)); }\n\n";
+    << "& object) { pushRaw(podml::detail::HandleAccess::raw(object), true); }\n\n";
   c << "void " << s.coll << "::push_back(const " << s.bare
-    << "& object) { pushRaw(podml::detail::HandleAccess::raw(object)); }\n\n";
-  c << "void " << s.coll << "::pushRaw(const podml::detail::RawHandle& h) {\n"
-    << "  if (!h.isAvailable()) {\n    throw podml::UsageError(\"cannot push_back into " << s.full
+    << "& object) { pushRaw(podml::detail::HandleAccess::raw(object), false); }\n\n";
+  c << "void " << s.coll << "::pushRaw(const podml::detail::RawHandle& h, bool isMutable) {\n"
+    << "  if (!h.isAvailable()) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
     << "Collection: the handle refers to no object\");\n  }\n"
     << "  if (m_data->isSubset) {\n    if (h.objectID().index < 0) {\n"
-    << "      throw podml::UsageError(\"cannot push_back into a subset " << s.full
+    << "      throw std::invalid_argument(\"cannot push_back into a subset " << s.full
     << "Collection: the object is in no collection (subset collections only reference tracked objects)\");\n    }\n"
     << "    m_data->subset.push_back(h);\n    return;\n  }\n"
-    << "  if (!h.obj || h.obj.get()->inCollection()) {\n    throw podml::UsageError(\"cannot push_back into " << s.full
+    << "  if (!isMutable) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
+    << "Collection: immutable objects can only be added to subset collections\");\n  }\n"
+    << "  if (!h.obj || h.obj.get()->inCollection()) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
     << "Collection: the object is already in a collection (push a clone() or use a subset collection)\");\n  }\n"
     << "  auto* obj_ = static_cast<" << s.obj << "*>(h.obj.get());\n"
     << "  const int32_t index_ = m_data->appendCopy(obj_->data, 0, true);\n"
@@ -296,7 +316,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     << "  m_data->setRecord(index_, obj_);\n"
     << "  // Handles now see the collection element; drop the record's copy and the references it holds.\n"
     << "  obj_->data.clear();\n}\n\n";
-  c << "void " << s.coll << "::throwSubsetCreate() {\n  throw podml::UsageError(\"cannot create an object in a "
+  c << "void " << s.coll << "::throwSubsetCreate() {\n  throw std::logic_error(\"cannot create an object in a "
     << s.full << "Collection: it is a subset collection\");\n}\n\n";
   for (const auto& [ret, cst] : {std::pair{s.bare, std::string(" const")}, std::pair{s.mut, std::string()}}) {
     c << ret << " " << s.coll << "::at(std::size_t i)" << cst << " {\n  if (i >= size()) {\n"
@@ -325,7 +345,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     << "  static const podml::DatatypeDef& def = *podml::models::" << id << "::definition().datatype(valueTypeName);\n"
     << "  return def;\n}\n\n";
   c << "void " << s.coll << "::setSubsetCollection(bool setSubset) {\n  if (setSubset != m_data->isSubset && size() != 0) {\n"
-    << "    throw podml::UsageError(\"cannot change the subset status of a non-empty " << s.full << "Collection\");\n"
+    << "    throw std::logic_error(\"cannot change the subset status of a non-empty " << s.full << "Collection\");\n"
     << "  }\n  m_data->isSubset = setSubset;\n}\n\n";
   c << "std::vector<podml::ObjectID> " << s.coll
     << "::relationIDs(std::size_t relationIndex) const {\n  std::vector<podml::ObjectID> out_;\n"
@@ -424,7 +444,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
     << "  return unresolved;\n}\n\n";
   c << "std::unique_ptr<podml::CollectionBase> podml_make_" << s.coll << "() { return std::make_unique<" << s.coll
     << ">(); }\n\n";
-  c << "std::ostream& operator<<(std::ostream& o, const " << s.coll << "& value) {\n  value.print(o);\n  return o;\n}\n";
+  c << "std::ostream& operator<<(std::ostream& o, const " << s.coll << "& value) {\n  value.print(o, false);\n  return o;\n}\n";
   if (!s.ns.empty()) {
     c << "\n} // namespace " << s.ns << "\n";
   }

@@ -89,6 +89,8 @@ private:
 void renderComponent(const Context& ctx, const ComponentDef& c, FileSet& out);
 /// Renders the model-level files (definition, component column access).
 void renderModelFiles(const Context& ctx, FileSet& out);
+/// podio's `<package>/<package>.h`: every collection header and the model's type lists.
+void renderPackageHeader(const Context& ctx, FileSet& out);
 /// Renders the headers and source of one datatype or link.
 void renderDatatype(const Context& ctx, const DatatypeDef& dt, FileSet& out);
 /// Renders one interface header.

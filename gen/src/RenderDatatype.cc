@@ -130,7 +130,8 @@ std::string renderDataSource(const Shape& s) {
     const std::size_t k = s.first(v.name, ColumnKind::VectorValue);
     const std::size_t n = ctx.leafCount(v.type);
     c << "  {\n    const uint32_t b = src." << s.rangeBegin(v.name) << ".data<uint32_t>()[row];\n"
-      << "    const uint32_t e = src." << s.rangeEnd(v.name) << ".data<uint32_t>()[row];\n"
+      << "    // podio's clone(false) drops vector members with the relations.\n"
+      << "    const uint32_t e = withRelations ? src." << s.rangeEnd(v.name) << ".data<uint32_t>()[row] : b;\n"
       << "    const auto nb = static_cast<uint32_t>(" << s.col(k) << ".size());\n";
     for (std::size_t j = k; j < k + n; ++j) {
       c << "    " << s.col(j) << ".appendRows(src." << s.col(j) << ", b, e - b);\n";
@@ -202,7 +203,8 @@ std::string renderGetters(const Shape& s) {
     if (m.isArray) {
       const std::string et = ctx.cppValueType(m.arrayType);
       h << "  /// Element `i` of " << m.name << "\n";
-      h << "  " << et << " " << g << "(std::size_t i) const { return " << g << "()[i]; }\n";
+      h << "  " << et << " " << g << "(std::size_t i) const {\n    return " << g << "()[podml::detail::checkedIndex(i, "
+        << m.arraySize << ", \"" << s.full << "::" << g << "\")];\n  }\n";
     }
     if (ctx.model().exposePODMembers && !m.isArray && !ctx.isBuiltin(m.type)) {
       if (const auto* comp = ctx.component(m.type)) {
@@ -227,8 +229,9 @@ std::string renderGetters(const Shape& s) {
       h << "  std::span<const " << t << "> " << g << "() const {\n    const auto l_ = m_h.location();\n"
         << "    return {" << D << "->" << s.col(k) << ".data<" << t << ">() + " << b << ", " << e << " - " << b
         << "};\n  }\n";
-      h << "  /// Value `i` of " << v.name << "\n  " << t << " " << g << "(std::size_t i) const { return " << g
-        << "()[i]; }\n";
+      h << "  /// Value `i` of " << v.name << "; throws std::out_of_range\n  " << t << " " << g
+        << "(std::size_t i) const {\n    return " << g << "()[podml::detail::checkedIndex(i, " << v.name << "_size(), \""
+        << s.full << "::" << g << "\")];\n  }\n";
       h << "  /// First value of " << v.name << "\n  const " << t << "* " << v.name << "_begin() const { return " << g
         << "().data(); }\n";
       h << "  /// Past the last value of " << v.name << "\n  const " << t << "* " << v.name << "_end() const { return "
@@ -237,8 +240,9 @@ std::string renderGetters(const Shape& s) {
       h << "  /// " << (v.description.empty() ? v.name : oneLine(v.description)) << "\n";
       h << "  podml::ComponentRange<" << t << "> " << g << "() const {\n    const auto l_ = m_h.location();\n"
         << "    return {&" << D << "->" << s.col(k) << ", " << b << ", " << e << "};\n  }\n";
-      h << "  /// Value `i` of " << v.name << "\n  " << t << " " << g << "(std::size_t i) const { return " << g
-        << "()[i]; }\n";
+      h << "  /// Value `i` of " << v.name << "; throws std::out_of_range\n  " << t << " " << g
+        << "(std::size_t i) const {\n    return " << g << "()[podml::detail::checkedIndex(i, " << v.name << "_size(), \""
+        << s.full << "::" << g << "\")];\n  }\n";
       h << "  /// First value of " << v.name << "\n  podml::ComponentIterator<" << t << "> " << v.name
         << "_begin() const { return " << g << "().begin(); }\n";
       h << "  /// Past the last value of " << v.name << "\n  podml::ComponentIterator<" << t << "> " << v.name
@@ -252,7 +256,8 @@ std::string renderGetters(const Shape& s) {
       h << "  const " << r.type << " " << g << "() const;\n";
     } else {
       h << "  podml::RelationRange<" << r.type << "> " << g << "() const;\n";
-      h << "  /// Related object `i` of " << r.name << "\n  " << r.type << " " << g << "(std::size_t i) const;\n";
+      h << "  /// Related object `i` of " << r.name << "; throws std::out_of_range\n  " << r.type << " " << g
+        << "(std::size_t i) const;\n";
       h << "  /// Number of " << r.name << "\n  std::size_t " << r.name
         << "_size() const {\n    const auto l_ = m_h.location();\n    return " << D << "->" << s.rangeEnd(r.name)
         << ".data<uint32_t>()[l_.index] - " << D << "->" << s.rangeBegin(r.name) << ".data<uint32_t>()[l_.index];\n  }\n";
@@ -262,6 +267,13 @@ std::string renderGetters(const Shape& s) {
         << "_end() const;\n";
     }
   }
+  if (dt.isLink) {
+    h << "  /// podio's structured bindings (`const auto& [from, to, weight] = link`): From, To, weight.\n"
+      << "  template <std::size_t Index>\n    requires(Index < 3)\n  auto get() const {\n"
+      << "    if constexpr (Index == 0) {\n      return " << ctx.getter("from", s.gs) << "();\n"
+      << "    } else if constexpr (Index == 1) {\n      return " << ctx.getter("to", s.gs) << "();\n"
+      << "    } else {\n      return " << ctx.getter("weight", s.gs) << "();\n    }\n  }\n";
+  }
   if (dt.isLink && dt.linkFrom != dt.linkTo) {
     h << "  /// The end of the link of type T (From or To).\n  template <typename T>\n  T get() const {\n"
       << "    if constexpr (std::is_same_v<T, " << dt.linkFrom << ">) {\n      return getFrom();\n    } else {\n"
@@ -269,6 +281,16 @@ std::string renderGetters(const Shape& s) {
       << "      return getTo();\n    }\n  }\n";
   }
   return h.str();
+}
+
+// std::tuple_size and std::tuple_element make a link handle destructure like podio's.
+std::string linkTupleTraits(const Shape& s, const std::string& qualified) {
+  if (!s.dt.isLink) {
+    return "";
+  }
+  return "\ntemplate <>\nstruct std::tuple_size<" + qualified + "> : std::integral_constant<std::size_t, 3> {};\n" +
+         "template <std::size_t Index>\nstruct std::tuple_element<Index, " + qualified +
+         "> : std::tuple_element<Index, std::tuple<" + s.dt.linkFrom + ", " + s.dt.linkTo + ", float>> {};\n";
 }
 
 std::string renderCommon(const Shape& s, const std::string& cls) {
@@ -307,9 +329,10 @@ std::string handleHeaderIncludes(const Shape& s) {
   const auto& ctx = s.ctx;
   std::ostringstream h;
   h << "#include \"" << ctx.includePath(s.full, "CollectionData") << "\"\n"
-    << "#include \"podml/ObjectID.h\"\n#include \"podml/RelationRange.h\"\n#include \"podml/detail/WriteBack.h\"\n\n"
+    << "#include \"podml/ObjectID.h\"\n#include \"podml/RelationRange.h\"\n#include \"podml/detail/CheckedIndex.h\"\n"
+    << "#include \"podml/detail/WriteBack.h\"\n\n"
     << "#include <array>\n#include <cstdint>\n#include <functional>\n#include <ostream>\n#include <span>\n"
-    << "#include <string_view>\n#include <type_traits>\n#include <utility>\n";
+    << "#include <string_view>\n#include <tuple>\n#include <type_traits>\n#include <utility>\n";
   std::set<std::string> incs;
   for (const auto& m : s.dt.members) {
     if (!ctx.isBuiltin(m.valueType())) {
@@ -386,7 +409,7 @@ std::string renderObjectHeader(const Shape& s) {
     h << "\n} // namespace " << s.ns << "\n";
   }
   h << "\ntemplate <>\nstruct std::hash<" << s.full << "> {\n  std::size_t operator()(const " << s.full
-    << "& v) const noexcept { return podml::detail::HandleAccess::raw(v).hash(); }\n};\n";
+    << "& v) const noexcept { return podml::detail::HandleAccess::raw(v).hash(); }\n};\n" << linkTupleTraits(s, s.full);
   // The mutable handle completes this header (conversion, cross-type ==), and the
   // related types are complete for callers (setters take them, interfaces convert).
   // Included last, so cycles between related types resolve through #pragma once.
@@ -500,6 +523,14 @@ std::string renderMutableHeader(const Shape& s) {
     << " clone(bool cloneRelations = true) const;\n\n";
   h << renderGetters(s) << "\n" << renderCommon(s, s.mut);
   h << "\n" << renderSetters(s);
+  if (dt.isLink && dt.linkFrom != dt.linkTo) {
+    h << "  /// podio's link.set(x): sets From or To, whichever of the two `value` is.\n  template <typename T>\n"
+      << "  void set(const T& value) {\n    constexpr bool isFrom = std::is_convertible_v<const T&, " << dt.linkFrom
+      << ">;\n    static_assert(isFrom != std::is_convertible_v<const T&, " << dt.linkTo
+      << ">, \"set(x) needs x to be of exactly one of the link's From and To types\");\n"
+      << "    if constexpr (isFrom) {\n      " << ctx.setter("from", s.gs) << "(value);\n    } else {\n      "
+      << ctx.setter("to", s.gs) << "(value);\n    }\n  }\n";
+  }
   for (const auto* code : {&dt.extraCode, &dt.mutableExtraCode}) {
     if (auto d = extra(*code, "declaration"); !d.empty()) {
       h << "\n" << d << "\n";
@@ -521,7 +552,8 @@ std::string renderMutableHeader(const Shape& s) {
   }
   h << "\ntemplate <>\nstruct std::hash<" << (s.ns.empty() ? "" : s.ns + "::") << s.mut << "> {\n  std::size_t operator()(const "
     << (s.ns.empty() ? "" : s.ns + "::") << s.mut
-    << "& v) const noexcept { return podml::detail::HandleAccess::raw(v).hash(); }\n};\n";
+    << "& v) const noexcept { return podml::detail::HandleAccess::raw(v).hash(); }\n};\n"
+    << linkTupleTraits(s, (s.ns.empty() ? "" : s.ns + "::") + s.mut);
   return h.str();
 }
 

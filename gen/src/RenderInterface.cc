@@ -119,6 +119,7 @@ FileSet render(const RenderInput& in) {
   for (const auto& i : in.model->interfaces) {
     detail::renderInterface(ctx, i, out);
   }
+  detail::renderPackageHeader(ctx, out);
   // A fixed number of translation units whatever the model, so that build systems know
   // the generated sources before generation and 2+ cores still compile in parallel.
   std::vector<std::string> sources;

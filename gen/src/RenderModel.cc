@@ -60,6 +60,46 @@ void renderComponent(const Context& ctx, const ComponentDef& c, FileSet& out) {
   out["include/" + ctx.model().name + "/" + bare + ".h"] = h.str();
 }
 
+// podio's `<package>/<package>.h`: every collection header and the model's type lists.
+void renderPackageHeader(const Context& ctx, FileSet& out) {
+  const auto& dm = ctx.model();
+  const std::string path = "include/" + dm.name + "/" + dm.name + ".h";
+  if (out.count(path) != 0) {
+    return; // a type named like the package has this header already; podio would overwrite it
+  }
+  std::vector<std::string> datatypes, links, interfaces;
+  for (const auto& d : dm.datatypes) {
+    (d.isLink ? links : datatypes).push_back("::" + d.name);
+  }
+  for (const auto& i : dm.interfaces) {
+    interfaces.push_back("::" + i.name);
+  }
+  std::ostringstream h;
+  h << ctx.banner() << "#pragma once\n\n#include \"podml/TypeList.h\"\n\n";
+  for (const auto& d : dm.datatypes) {
+    h << "#include \"" << ctx.includePath(d.name, "Collection") << "\"\n";
+  }
+  for (const auto& i : dm.interfaces) {
+    h << "#include \"" << ctx.includePath(i.name) << "\"\n";
+  }
+  auto list = [&](const std::string& name, const std::vector<std::string>& types, const std::string& suffix) {
+    h << "\n/// podio's " << name << ".\nusing " << name << " = podml::utils::TypeList<";
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      h << (i == 0 ? "" : ",") << "\n    " << types[i] << suffix;
+    }
+    h << ">;\n";
+  };
+  const std::string id = identifier(dm.name);
+  h << "\nnamespace " << id << " {\n";
+  list(id + "DataTypes", datatypes, "");
+  list(id + "DataCollectionTypes", datatypes, "Collection");
+  list(id + "LinkTypes", links, "");
+  list(id + "LinkCollectionTypes", links, "Collection");
+  list(id + "InterfaceTypes", interfaces, "");
+  h << "\n} // namespace " << id << "\n";
+  out[path] = h.str();
+}
+
 void renderModelFiles(const Context& ctx, FileSet& out) {
   const auto& dm = ctx.model();
   const std::string id = identifier(dm.name);

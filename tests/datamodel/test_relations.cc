@@ -332,18 +332,18 @@ TEST(Subset, IterationAndIndexing) {
 TEST(Subset, CannotCreateInSubsetCollection) {
   ClusterCollection refs;
   refs.setSubsetCollection();
-  EXPECT_THROW(refs.create(), podml::UsageError);
+  EXPECT_THROW(refs.create(), std::logic_error);
   EXPECT_EQ(refs.size(), 0u);
 }
 
 TEST(Subset, CannotChangeSubsetStatusOfNonEmptyCollection) {
   ClusterCollection clusters;
   clusters.create();
-  EXPECT_THROW(clusters.setSubsetCollection(), podml::UsageError);
+  EXPECT_THROW(clusters.setSubsetCollection(), std::logic_error);
   ClusterCollection refs;
   refs.setSubsetCollection();
   refs.push_back(clusters[0]);
-  EXPECT_THROW(refs.setSubsetCollection(false), podml::UsageError);
+  EXPECT_THROW(refs.setSubsetCollection(false), std::logic_error);
 }
 
 TEST(Subset, OnlyHandlesTrackedObjects) {
@@ -352,7 +352,7 @@ TEST(Subset, OnlyHandlesTrackedObjects) {
   ClusterCollection refs;
   refs.setSubsetCollection();
   MutableCluster freeCluster;
-  EXPECT_THROW(refs.push_back(freeCluster), podml::UsageError);
+  EXPECT_THROW(refs.push_back(freeCluster), std::invalid_argument);
 }
 
 TEST(Subset, HoldsNoColumns) {

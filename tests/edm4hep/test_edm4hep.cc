@@ -4,6 +4,7 @@
 // members, arrays, EDM4hep's ExtraCode, links, ObjectIDs and the zero-copy
 // struct-of-arrays columns.
 
+#include "edm4hep/edm4hep.h"
 #include "edm4hep/CaloHitContributionCollection.h"
 #include "edm4hep/CaloHitMCParticleLinkCollection.h"
 #include "edm4hep/CaloHitSimCaloHitLinkCollection.h"
@@ -1230,7 +1231,7 @@ TEST(Edm4hepFreeObjects, RelationsSetBeforePushAndHandlesFromBeforePut) {
   tracks.push_back(track);
   edm4hep::RecDqdxCollection dqdxs;
   dqdxs.push_back(dqdx);
-  EXPECT_THROW(mcps.push_back(parent), podml::UsageError);  // already in a collection
+  EXPECT_THROW(mcps.push_back(parent), std::invalid_argument);  // already in a collection
 
   podml::Frame frame;
   frame.put(std::move(dqdxs), "dQdx");
@@ -1614,3 +1615,29 @@ TEST(Edm4hepColumns, TenThousandReconstructedParticlesAndTheRegistry) {
 }
 
 } // namespace
+
+namespace {
+template <typename T, typename List>
+struct InList;
+template <typename T, typename... U>
+struct InList<T, podml::utils::TypeList<U...>> : std::bool_constant<(std::is_same_v<T, U> || ...)> {};
+} // namespace
+
+TEST(Edm4hepPackageHeader, ListsTypesAsPodiosEdm4hepH) {
+  // What podio generates as edm4hep/edm4hep.h: every collection and the type lists.
+  static_assert(InList<edm4hep::MCParticle, edm4hep::edm4hepDataTypes>::value);
+  static_assert(InList<edm4hep::TrackCollection, edm4hep::edm4hepDataCollectionTypes>::value);
+  static_assert(InList<edm4hep::RecoMCParticleLink, edm4hep::edm4hepLinkTypes>::value);
+  static_assert(InList<edm4hep::RecoMCParticleLinkCollection, edm4hep::edm4hepLinkCollectionTypes>::value);
+  static_assert(!InList<edm4hep::RecoMCParticleLink, edm4hep::edm4hepDataTypes>::value);
+  edm4hep::RecoMCParticleLinkCollection links;
+  edm4hep::ReconstructedParticleCollection recos;
+  edm4hep::MCParticleCollection mcs;
+  auto link = links.create();
+  link.set(recos.create());
+  link.set(mcs.create());
+  const auto& [reco, mc, weight] = links[0];
+  EXPECT_EQ(reco, recos[0]);
+  EXPECT_EQ(mc, mcs[0]);
+  EXPECT_EQ(weight, 1.f);
+}

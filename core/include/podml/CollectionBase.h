@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <iostream>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <span>
@@ -35,6 +37,9 @@ public:
   virtual std::string_view getTypeName() const = 0;
   /// Element type name, e.g. `edm4hep::MCParticle`.
   virtual std::string_view getValueTypeName() const = 0;
+  /// podio's name of the element's plain-data struct, e.g. `edm4hep::MCParticleData`
+  /// (podml keeps no such struct: the name is for code that keys on podio's names).
+  virtual std::string_view getDataTypeName() const = 0;
   /// Name of the data model the element type belongs to.
   virtual std::string_view getDataModelName() const = 0;
   /// Schema version of that data model.
@@ -48,6 +53,8 @@ public:
   virtual std::size_t size() const = 0;
   /// Whether there are no elements.
   bool empty() const { return size() == 0; }
+  /// The most elements a collection can hold: ObjectID indices are 32-bit signed.
+  std::size_t max_size() const { return static_cast<std::size_t>(std::numeric_limits<int32_t>::max()); }
   /// Removes all elements.
   virtual void clear() = 0;
 
@@ -60,6 +67,12 @@ public:
   virtual uint32_t getID() const = 0;
   /// Sets the collection ID (done by Frame::put).
   virtual void setID(uint32_t id) = 0;
+  /// Whether the collection has an ID (it has been put into a Frame or read).
+  bool hasID() const {
+    return getID() != static_cast<uint32_t>(ObjectID::untracked) && getID() != static_cast<uint32_t>(ObjectID::invalid);
+  }
+  /// podio's older name of hasID().
+  [[deprecated("use hasID(), as podio does")]] bool isValid() const { return hasID(); }
 
   /// All columns, in the order of `definition().columns`. Empty for subset collections.
   virtual std::span<Column> columns() = 0;
@@ -104,8 +117,11 @@ public:
   /// The storage handles point into; null for collections without compiled code.
   virtual detail::CollectionDataBase* storageBase() const = 0;
 
-  /// Prints a short table of the collection (type, ID, size, first rows).
-  virtual void print(std::ostream& os, std::size_t maxRows = 5) const;
+  /// Prints the collection as a table (type, ID, size, every row), as podio's print does;
+  /// flushes `os` if asked.
+  void print(std::ostream& os = std::cout, bool flush = true) const;
+  /// Prints the table with only the first `maxRows` rows.
+  void printRows(std::ostream& os, std::size_t maxRows = 5) const;
 };
 
 } // namespace podml

@@ -87,9 +87,14 @@ public:
   }
   /// Stores a string parameter given as a literal.
   void putParameter(const std::string& key, const char* value) { m_parameters.set(key, value); }
-  /// Stores a list of strings given as literals.
-  void putParameter(const std::string& key, std::initializer_list<std::string> values) {
-    m_parameters.set(key, values);
+  /// Stores a list given in braces, as podio: `putParameter("ids", {1, 2, 3})`, `{"a", "b"}`.
+  template <typename T>
+  void putParameter(const std::string& key, std::initializer_list<T> values) {
+    if constexpr (std::is_convertible_v<T, std::string> && !std::is_same_v<T, std::string>) {
+      m_parameters.set(key, std::vector<std::string>(values.begin(), values.end()));
+    } else {
+      m_parameters.set(key, std::vector<T>(values));
+    }
   }
   /// A parameter, if present.
   template <typename T>

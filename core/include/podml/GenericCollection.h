@@ -19,6 +19,7 @@ public:
 
   std::string_view getTypeName() const override { return m_typeName; }
   std::string_view getValueTypeName() const override { return m_type->name; }
+  std::string_view getDataTypeName() const override { return m_dataTypeName; }
   std::string_view getDataModelName() const override { return m_model->name; }
   uint32_t getSchemaVersion() const override { return m_model->schemaVersion; }
   const DatatypeDef& definition() const override { return *m_type; }
@@ -45,6 +46,7 @@ private:
   std::shared_ptr<const DataModelDefinition> m_model;
   const DatatypeDef* m_type;
   std::string m_typeName;
+  std::string m_dataTypeName;
   std::vector<Column> m_columns;
   std::vector<std::vector<ObjectID>> m_relations;
   std::vector<ObjectID> m_subsetIDs;

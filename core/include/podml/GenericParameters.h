@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -108,6 +109,25 @@ public:
   std::size_t getN() const {
     std::lock_guard lock(m_mutex);
     return mapFor<T>().size();
+  }
+  /// Number of values stored under `key` as element type T, 0 if none (podio's getN).
+  template <typename T>
+  std::size_t getN(const std::string& key) const {
+    std::lock_guard lock(m_mutex);
+    const auto& map = mapFor<T>();
+    const auto it = map.find(key);
+    return it == map.end() ? 0 : it->second.size();
+  }
+  /// Keys and values of element type T, in key order (podio's getKeysAndValues).
+  template <typename T>
+  std::tuple<std::vector<std::string>, std::vector<std::vector<T>>> getKeysAndValues() const {
+    std::lock_guard lock(m_mutex);
+    std::tuple<std::vector<std::string>, std::vector<std::vector<T>>> out;
+    for (const auto& [k, v] : mapFor<T>()) {
+      std::get<0>(out).push_back(k);
+      std::get<1>(out).push_back(v);
+    }
+    return out;
   }
 
   /// Whether no parameter of any type is stored.

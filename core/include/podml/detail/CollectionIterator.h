@@ -39,6 +39,8 @@ public:
     H value;
     H* operator->() { return &value; }
   };
+  /// What operator-> returns (std::reverse_iterator forwards it).
+  using pointer = Arrow;
   /// Member access through the iterator.
   Arrow operator->() const { return Arrow{**this}; }
 
