@@ -2,8 +2,12 @@
 
 #include "podml/Exceptions.h"
 #include "podml/detail/Handle.h"
+#include "podml/detail/PushBackCheck.h"
+#include "podml/detail/ResolveTarget.h"
 
 #include <iomanip>
+#include <stdexcept>
+#include <string>
 
 namespace podml {
 
@@ -108,6 +112,64 @@ void throwEmptyHandle() {
   throw UsageError("cannot use an object through an empty handle: it refers to no object (a relation that was never "
                    "set, or whose target collection was not read or not written to the file); test isAvailable() "
                    "first");
+}
+
+} // namespace podml::detail
+
+namespace podml::detail {
+
+bool resolveTarget(const CollectionLookup& lookup, const ObjectID& id, std::initializer_list<std::string_view> allowed,
+                   std::string_view owner, std::string_view what, RawHandle& out) {
+  out = {};
+  if (id.index < 0) {
+    return true;
+  }
+  const CollectionBase* target = lookup(id.collectionID);
+  if (target == nullptr || target->storageBase() == nullptr) {
+    return false;
+  }
+  auto* base = target->storageBase();
+  bool typeOk = false;
+  for (const auto t : allowed) {
+    typeOk = typeOk || t == base->typeName;
+  }
+  const std::string where = "cannot resolve relation '" + std::string(what) + "' of " + std::string(owner);
+  if (!typeOk || target->isSubsetCollection()) {
+    throw IoError(where + ": collection " + std::to_string(id.collectionID) + " holds " +
+                  std::string(target->getTypeName()) + (target->isSubsetCollection() ? " references" : ""));
+  }
+  if (static_cast<std::size_t>(id.index) >= target->size()) {
+    throw IoError(where + ": index " + std::to_string(id.index) + " out of range (size " +
+                  std::to_string(target->size()) + ")");
+  }
+  out = RawHandle{base, id.index, {}};
+  return true;
+}
+
+} // namespace podml::detail
+
+namespace podml::detail {
+
+void checkPushBack(const RawHandle& h, bool isMutable, bool intoSubset, std::string_view collectionType) {
+  auto refuse = [&](const char* why) {
+    throw std::invalid_argument("cannot push_back into " + std::string(intoSubset ? "a subset " : "") +
+                                std::string(collectionType) + ": " + why);
+  };
+  if (!h.isAvailable()) {
+    refuse("the handle refers to no object");
+  }
+  if (intoSubset) {
+    if (h.objectID().index < 0) {
+      refuse("the object is in no collection (subset collections only reference tracked objects)");
+    }
+    return;
+  }
+  if (!isMutable) {
+    refuse("immutable objects can only be added to subset collections");
+  }
+  if (!h.obj || h.obj.get()->inCollection()) {
+    refuse("the object is already in a collection (push a clone() or use a subset collection)");
+  }
 }
 
 } // namespace podml::detail

@@ -5,7 +5,9 @@
 
 #include "podml/Exceptions.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@ struct Shape {
   std::string ns, bare, full, data, obj, mut, coll;
   bool gs;
   std::map<std::pair<std::string, ColumnKind>, std::size_t> firstColumn;
+  std::vector<std::string> columnNames; ///< per column: its name in the generated `Columns`
 
   Shape(const Context& c, const DatatypeDef& d) : ctx(c), dt(d) {
     ns = nsOf(d.name);
@@ -33,6 +36,18 @@ struct Shape {
     for (std::size_t i = 0; i < d.columns.size(); ++i) {
       firstColumn.try_emplace({d.columns[i].owner, d.columns[i].kind}, i);
     }
+    // Column positions get names (`momentum.x` -> `momentum_x`) so that generated code says
+    // which column it reads; a name taken twice (`a_b` and `a.b`) gets its position appended.
+    std::set<std::string> taken{"Columns"};
+    for (std::size_t i = 0; i < d.columns.size(); ++i) {
+      std::string n = d.columns[i].path;
+      std::replace(n.begin(), n.end(), '.', '_');
+      if (!taken.insert(n).second) {
+        n += "_" + std::to_string(i);
+        taken.insert(n);
+      }
+      columnNames.push_back(n);
+    }
   }
 
   std::size_t first(const std::string& owner, ColumnKind kind) const {
@@ -41,12 +56,33 @@ struct Shape {
     }
     throw DefinitionError("cannot render '" + full + "': no column for '" + owner + "'");
   }
-  std::string col(std::size_t i) const { return "columns[" + std::to_string(i) + "]"; }
+  std::string col(std::size_t i) const { return "columns[" + colName(i) + "]"; }
+  /// The position of column `i` as generated code names it, e.g. `Columns::energy`.
+  std::string colName(std::size_t i) const { return "Columns::" + columnNames[i]; }
+  std::string rangeArgs(const std::string& name) const {
+    return colName(first(name, ColumnKind::RangeBegin)) + ", " + colName(first(name, ColumnKind::RangeEnd));
+  }
   std::string rangeBegin(const std::string& name) const { return col(first(name, ColumnKind::RangeBegin)); }
   std::string rangeEnd(const std::string& name) const { return col(first(name, ColumnKind::RangeEnd)); }
   std::string paramType(const MemberDef& m) const {
     const std::string t = ctx.cppType(m);
     return !m.isArray && ctx.isBuiltin(m.type) ? t : "const " + t + "&";
+  }
+  /// The member parameters of the constructor and create(), one per line when they are many.
+  std::string params() const {
+    std::string one;
+    for (const auto& m : dt.members) {
+      one += (one.empty() ? "" : ", ") + paramType(m) + " " + m.name;
+    }
+    if (one.size() <= 70) {
+      return one;
+    }
+    std::string wrapped;
+    for (const auto& m : dt.members) {
+      wrapped += "\n    " + paramType(m) + " " + m.name + ",";
+    }
+    wrapped.pop_back();
+    return wrapped;
   }
   std::vector<const RelationDef*> relations(bool many) const {
     std::vector<const RelationDef*> out;

@@ -51,10 +51,7 @@ std::string renderCollectionHeader(const Shape& s) {
     << " create() {\n    if (m_data->isSubset) [[unlikely]] {\n      throwSubsetCreate();\n    }\n"
     << "    return " << s.mut << "(podml::detail::RawHandle{m_data.get(), m_data->appendDefault(), {}});\n  }\n";
   if (!dt.members.empty()) {
-    std::string params;
-    for (const auto& m : dt.members) {
-      params += (params.empty() ? "" : ", ") + s.paramType(m) + " " + m.name;
-    }
+    const std::string params = s.params();
     h << "  /// Appends an object with the given member values.\n  " << s.mut << " create(" << params << ");\n";
   }
   h << "  /// Adds a free object (its handles then see the collection element) or, to a\n"
@@ -129,7 +126,8 @@ std::string renderCollectionHeader(const Shape& s) {
   h << "  /// The struct-of-arrays storage (I/O, tensor binding).\n  " << s.data << "& storage() { return *m_data; }\n";
   h << "  /// The struct-of-arrays storage (I/O, tensor binding).\n  const " << s.data
     << "& storage() const { return *m_data; }\n";
-  h << "\nprivate:\n  podml::detail::RawHandle handleAt(std::size_t i) const {\n"
+  h << "\nprivate:\n  using Columns = " << s.data << "::Columns;\n"
+    << "  podml::detail::RawHandle handleAt(std::size_t i) const {\n"
     << "    if (m_data->isSubset) {\n      return m_data->subset[i];\n    }\n"
     << "    return podml::detail::RawHandle{m_data.get(), static_cast<int32_t>(i), {}};\n  }\n"
     << "  const podml::detail::RawHandle* subsetData() const { return m_data->isSubset ? m_data->subset.data() : nullptr; }\n"
@@ -161,10 +159,7 @@ std::string handleSource(const Shape& s, const std::string& cls, bool isMutable)
   std::ostringstream c;
   c << cls << "::" << cls << "() : m_h{nullptr, 0, podml::detail::ObjPtr(new " << s.obj << "())} {}\n\n";
   if (!dt.members.empty()) {
-    std::string params;
-    for (const auto& m : dt.members) {
-      params += (params.empty() ? "" : ", ") + s.paramType(m) + " " + m.name;
-    }
+    const std::string params = s.params();
     c << cls << "::" << cls << "(" << params << ") : " << cls << "() {\n  auto* d_ = static_cast<" << s.data
       << "*>(m_h.location().data);\n";
     for (const auto& m : dt.members) {
@@ -172,31 +167,27 @@ std::string handleSource(const Shape& s, const std::string& cls, bool isMutable)
     }
     c << "}\n\n";
   }
-  c << s.mut << " " << cls << "::clone(bool cloneRelations) const {\n  const auto l_ = m_h.location();\n"
-    << "  return " << s.mut << "(podml::detail::RawHandle{nullptr, 0, podml::detail::ObjPtr(new " << s.obj
-    << "(*static_cast<const " << s.data << "*>(l_.data), static_cast<std::size_t>(l_.index), cloneRelations))});\n}\n\n";
+  c << s.mut << " " << cls << "::clone(bool cloneRelations) const {\n  const auto [d_, i_] = Cells_::at(m_h);\n"
+    << "  auto* copy_ = new " << s.obj << "(*d_, i_, cloneRelations);\n"
+    << "  return " << s.mut << "(podml::detail::RawHandle{nullptr, 0, podml::detail::ObjPtr(copy_)});\n}\n\n";
   if (!isMutable) {
     c << s.bare << " " << s.bare << "::makeEmpty() { return " << s.bare << "(podml::detail::RawHandle{}); }\n\n";
   }
-  const std::string D = "static_cast<const " + s.data + "*>(l_.data)";
-  const std::string DM = "static_cast<" + s.data + "*>(l_.data)";
   for (const auto& r : dt.relations) {
     const std::string g = ctx.getter(r.name, s.gs);
     if (!r.many) {
-      c << "const " << r.type << " " << cls << "::" << g << "() const {\n  const auto l_ = m_h.location();\n"
-        << "  return podml::detail::HandleAccess::make<" << r.type << ">(" << D << "->rel_" << r.name
-        << "[l_.index]);\n}\n\n";
+      c << "const " << r.type << " " << cls << "::" << g << "() const {\n  const auto [d_, i_] = Cells_::at(m_h);\n"
+        << "  return podml::detail::HandleAccess::make<" << r.type << ">(d_->rel_" << r.name << "[i_]);\n}\n\n";
       if (isMutable) {
         c << "void " << cls << "::" << ctx.setter(r.name, s.gs) << "(const " << r.type
-          << "& value) {\n  const auto l_ = m_h.location();\n  " << DM << "->rel_" << r.name
-          << "[l_.index] = podml::detail::HandleAccess::raw(value);\n}\n\n";
+          << "& value) {\n  const auto [d_, i_] = Cells_::at(m_h);\n  d_->rel_" << r.name
+          << "[i_] = podml::detail::HandleAccess::raw(value);\n}\n\n";
       }
     } else {
-      const std::string b = D + "->" + s.rangeBegin(r.name) + ".data<uint32_t>()[l_.index]";
-      const std::string e = D + "->" + s.rangeEnd(r.name) + ".data<uint32_t>()[l_.index]";
-      c << "podml::RelationRange<" << r.type << "> " << cls << "::" << g
-        << "() const {\n  const auto l_ = m_h.location();\n  const auto* base_ = " << D << "->rel_" << r.name
-        << ".data();\n  return {base_ + " << b << ", base_ + " << e << "};\n}\n\n";
+      c << "podml::RelationRange<" << r.type << "> " << cls << "::" << g << "() const {\n"
+        << "  const auto [b_, e_] = Cells_::range(m_h, " << s.rangeArgs(r.name) << ");\n"
+        << "  const auto* base_ = Cells_::at(m_h).first->rel_" << r.name << ".data();\n"
+        << "  return {base_ + b_, base_ + e_};\n}\n\n";
       c << r.type << " " << cls << "::" << g << "(std::size_t i) const {\n  const auto all_ = " << g
         << "();\n  return all_[podml::detail::checkedIndex(i, all_.size(), \"" << s.full << "::" << g << "\")];\n}\n\n";
       c << "podml::RelationIterator<" << r.type << "> " << cls << "::" << r.name << "_begin() const { return " << g
@@ -205,9 +196,9 @@ std::string handleSource(const Shape& s, const std::string& cls, bool isMutable)
         << "().end(); }\n\n";
       if (isMutable) {
         c << "void " << cls << "::" << ctx.adder(r.name, s.gs) << "(const " << r.type
-          << "& value) {\n  const auto l_ = m_h.location();\n  auto* d_ = " << DM << ";\n"
-          << "  const std::size_t slot_ = podml::detail::raggedAppendSlot(d_->" << s.rangeBegin(r.name) << ", d_->"
-          << s.rangeEnd(r.name) << ", d_->rel_" << r.name << ", static_cast<std::size_t>(l_.index));\n"
+          << "& value) {\n  const auto [d_, i_] = Cells_::at(m_h);\n"
+          << "  const std::size_t slot_ =\n      podml::detail::raggedAppendSlot(d_->" << s.rangeBegin(r.name)
+          << ", d_->" << s.rangeEnd(r.name) << ", d_->rel_" << r.name << ", i_);\n"
           << "  d_->rel_" << r.name << "[slot_] = podml::detail::HandleAccess::raw(value);\n}\n\n";
       }
     }
@@ -218,12 +209,12 @@ std::string handleSource(const Shape& s, const std::string& cls, bool isMutable)
       const std::size_t n = ctx.leafCount(v.type);
       const std::string t = ctx.cppValueType(v.type);
       c << "void " << cls << "::" << ctx.adder(v.name, s.gs) << "(" << (ctx.isBuiltin(v.type) ? t : "const " + t + "&")
-        << " value) {\n  const auto l_ = m_h.location();\n  auto* d_ = " << DM << ";\n  podml::Column* const values_[] = {";
+        << " value) {\n  const auto [d_, i_] = Cells_::at(m_h);\n  podml::Column* const values_[] = {";
       for (std::size_t j = k; j < k + n; ++j) {
-        c << (j == k ? "" : ", ") << "&d_->" << s.col(j);
+        c << (j == k ? "" : ",") << "\n      &d_->" << s.col(j);
       }
-      c << "};\n  const std::size_t slot_ = podml::detail::raggedAppendSlot(d_->" << s.rangeBegin(v.name) << ", d_->"
-        << s.rangeEnd(v.name) << ", values_, static_cast<std::size_t>(l_.index));\n  "
+      c << "};\n  const std::size_t slot_ =\n      podml::detail::raggedAppendSlot(d_->" << s.rangeBegin(v.name)
+        << ", d_->" << s.rangeEnd(v.name) << ", values_, i_);\n  "
         << ctx.storeMember(v, "&d_->" + s.col(k), "slot_", "value") << "\n}\n\n";
     }
   }
@@ -256,7 +247,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   for (const auto& i : incs) {
     c << "#include \"" << i << "\"\n";
   }
-  c << "\n#include \"podml/Exceptions.h\"\n\n#include <iomanip>\n#include <stdexcept>\n#include <string>\n\n";
+  c << "\n#include \"podml/Exceptions.h\"\n#include \"podml/detail/CheckedIndex.h\"\n#include \"podml/detail/PushBackCheck.h\"\n#include \"podml/detail/ResolveTarget.h\"\n\n#include <iomanip>\n#include <stdexcept>\n#include <string>\n\n";
   if (!s.ns.empty()) {
     c << "namespace " << s.ns << " {\n\n";
   }
@@ -285,11 +276,7 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   c << s.coll << "::" << s.coll << "() : m_data(std::make_unique<" << s.data << ">()) {}\n\n";
   c << s.coll << "::~" << s.coll << "() = default;\n\n";
   if (!dt.members.empty()) {
-    std::string params, args;
-    for (const auto& m : dt.members) {
-      params += (params.empty() ? "" : ", ") + s.paramType(m) + " " + m.name;
-    }
-    c << s.mut << " " << s.coll << "::create(" << params << ") {\n  auto obj_ = create();\n";
+    c << s.mut << " " << s.coll << "::create(" << s.params() << ") {\n  auto obj_ = create();\n";
     for (const auto& m : dt.members) {
       c << "  obj_." << ctx.setter(m.name, s.gs) << "(" << m.name << ");\n";
     }
@@ -300,16 +287,8 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   c << "void " << s.coll << "::push_back(const " << s.bare
     << "& object) { pushRaw(podml::detail::HandleAccess::raw(object), false); }\n\n";
   c << "void " << s.coll << "::pushRaw(const podml::detail::RawHandle& h, bool isMutable) {\n"
-    << "  if (!h.isAvailable()) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
-    << "Collection: the handle refers to no object\");\n  }\n"
-    << "  if (m_data->isSubset) {\n    if (h.objectID().index < 0) {\n"
-    << "      throw std::invalid_argument(\"cannot push_back into a subset " << s.full
-    << "Collection: the object is in no collection (subset collections only reference tracked objects)\");\n    }\n"
-    << "    m_data->subset.push_back(h);\n    return;\n  }\n"
-    << "  if (!isMutable) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
-    << "Collection: immutable objects can only be added to subset collections\");\n  }\n"
-    << "  if (!h.obj || h.obj.get()->inCollection()) {\n    throw std::invalid_argument(\"cannot push_back into " << s.full
-    << "Collection: the object is already in a collection (push a clone() or use a subset collection)\");\n  }\n"
+    << "  podml::detail::checkPushBack(h, isMutable, m_data->isSubset, typeName);\n"
+    << "  if (m_data->isSubset) {\n    m_data->subset.push_back(h);\n    return;\n  }\n"
     << "  auto* obj_ = static_cast<" << s.obj << "*>(h.obj.get());\n"
     << "  const int32_t index_ = m_data->appendCopy(obj_->data, 0, true);\n"
     << "  obj_->moveTo({m_data.get(), index_});\n"
@@ -319,10 +298,8 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   c << "void " << s.coll << "::throwSubsetCreate() {\n  throw std::logic_error(\"cannot create an object in a "
     << s.full << "Collection: it is a subset collection\");\n}\n\n";
   for (const auto& [ret, cst] : {std::pair{s.bare, std::string(" const")}, std::pair{s.mut, std::string()}}) {
-    c << ret << " " << s.coll << "::at(std::size_t i)" << cst << " {\n  if (i >= size()) {\n"
-      << "    throw std::out_of_range(\"" << s.full
-      << "Collection::at: index \" + std::to_string(i) + \" out of range (size \" + std::to_string(size()) + \")\");\n"
-      << "  }\n  return " << ret << "(handleAt(i));\n}\n\n";
+    c << ret << " " << s.coll << "::at(std::size_t i)" << cst << " {\n  return " << ret
+      << "(handleAt(podml::detail::checkedIndex(i, size(), \"" << s.full << "Collection::at\")));\n}\n\n";
   }
   for (const auto& m : dt.members) {
     if (ctx.isBuiltin(m.valueType())) {
@@ -400,21 +377,9 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
   // handle of one type point into storage of another.
   c << "std::size_t " << s.coll << "::resolveRelations(const podml::CollectionLookup& lookup) {\n"
     << "  std::size_t unresolved = 0;\n"
-    << "  auto resolve = [&](const podml::ObjectID& id, std::initializer_list<std::string_view> allowed, const char* what,\n"
-    << "                     podml::detail::RawHandle& out) {\n"
-    << "    out = {};\n    if (id.index < 0) {\n      return;\n    }\n"
-    << "    const podml::CollectionBase* target = lookup(id.collectionID);\n"
-    << "    if (target == nullptr || target->storageBase() == nullptr) {\n      ++unresolved;\n      return;\n    }\n"
-    << "    auto* base = target->storageBase();\n"
-    << "    bool typeOk = false;\n    for (auto t : allowed) {\n      typeOk = typeOk || t == base->typeName;\n    }\n"
-    << "    if (!typeOk || target->isSubsetCollection()) {\n"
-    << "      throw podml::IoError(std::string(\"cannot resolve relation '\") + what + \"' of " << s.full
-    << ": collection \" + std::to_string(id.collectionID) + \" holds \" + std::string(target->getTypeName()) +\n"
-    << "                           (target->isSubsetCollection() ? \" references\" : \"\"));\n    }\n"
-    << "    if (static_cast<std::size_t>(id.index) >= target->size()) {\n"
-    << "      throw podml::IoError(std::string(\"cannot resolve relation '\") + what + \"' of " << s.full
-    << ": index \" + std::to_string(id.index) + \" out of range (size \" + std::to_string(target->size()) + \")\");\n    }\n"
-    << "    out = podml::detail::RawHandle{base, id.index, {}};\n  };\n";
+    << "  auto resolve = [&](const podml::ObjectID& id, std::initializer_list<std::string_view> allowed,\n"
+    << "                     const char* what, podml::detail::RawHandle& out) {\n"
+    << "    unresolved += podml::detail::resolveTarget(lookup, id, allowed, valueTypeName, what, out) ? 0 : 1;\n  };\n";
   auto allowedList = [&](const std::string& type) {
     std::string list;
     if (const auto* iface = ctx.interface(type)) {
@@ -432,7 +397,8 @@ std::string renderSource(const Shape& s, const std::string& dataSource) {
       << "    const auto& ids = m_pendingRelations[" << i << "];\n";
     if (!r.many) {
       c << "    if (ids.size() != m_data->count) {\n      throw podml::IoError(\"cannot resolve relation '" << r.name
-        << "' of " << s.full << ": \" + std::to_string(ids.size()) + \" targets for \" + std::to_string(m_data->count) + \" objects\");\n    }\n";
+        << "' of " << s.full << ": \" + std::to_string(ids.size()) +\n"
+        << "                           \" targets for \" + std::to_string(m_data->count) + \" objects\");\n    }\n";
     }
     c << "    m_data->rel_" << r.name << ".resize(ids.size());\n"
       << "    for (std::size_t j = 0; j < ids.size(); ++j) {\n      resolve(ids[j], " << allowedList(r.type) << ", \""

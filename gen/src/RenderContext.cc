@@ -123,42 +123,14 @@ std::string Context::adder(const std::string& name, bool getSyntax) const {
   return getSyntax ? "addTo" + cap(name) : "add" + name;
 }
 
-std::string Context::loadMember(const MemberDef& m, const std::string& cols, const std::string& elem,
+std::string Context::loadMember(const MemberDef&, const std::string& cols, const std::string& elem,
                                 const std::string& target) const {
-  const std::string vt = cppValueType(m.valueType());
-  const std::string n = std::to_string(m.arraySize);
-  const std::string C = "(" + cols + ")";
-  if (isBuiltin(m.valueType())) {
-    if (m.isArray) {
-      return "std::memcpy(" + target + ".data(), " + C + "[0].data<" + vt + ">() + (" + elem + ") * " + n +
-             ", sizeof(" + vt + ") * " + n + ");";
-    }
-    return target + " = " + C + "[0].data<" + vt + ">()[" + elem + "];";
-  }
-  if (m.isArray) {
-    return "for (std::size_t j_ = 0; j_ < " + n + "; ++j_) { podml_load(" + C + ", (" + elem + ") * " + n +
-           " + j_, " + target + "[j_]); }";
-  }
-  return "podml_load(" + C + ", " + elem + ", " + target + ");";
+  return "podml::detail::loadMember(" + cols + ", " + elem + ", " + target + ");";
 }
 
-std::string Context::storeMember(const MemberDef& m, const std::string& cols, const std::string& elem,
+std::string Context::storeMember(const MemberDef&, const std::string& cols, const std::string& elem,
                                  const std::string& value) const {
-  const std::string vt = cppValueType(m.valueType());
-  const std::string n = std::to_string(m.arraySize);
-  const std::string C = "(" + cols + ")";
-  if (isBuiltin(m.valueType())) {
-    if (m.isArray) {
-      return "std::memcpy(" + C + "[0].data<" + vt + ">() + (" + elem + ") * " + n + ", " + value +
-             ".data(), sizeof(" + vt + ") * " + n + ");";
-    }
-    return C + "[0].data<" + vt + ">()[" + elem + "] = " + value + ";";
-  }
-  if (m.isArray) {
-    return "for (std::size_t j_ = 0; j_ < " + n + "; ++j_) { podml_store(" + C + ", (" + elem + ") * " + n +
-           " + j_, " + value + "[j_]); }";
-  }
-  return "podml_store(" + C + ", " + elem + ", " + value + ");";
+  return "podml::detail::storeMember(" + cols + ", " + elem + ", " + value + ");";
 }
 
 std::string Context::banner() const {

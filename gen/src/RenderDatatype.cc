@@ -28,6 +28,11 @@ std::string renderData(const Shape& s) {
     << "/// (see definition().columns for names, dtypes and units), relation targets as handles.\n";
   h << "struct " << s.data << " : podml::detail::CollectionDataBase {\n";
   h << "  static constexpr std::size_t kNumColumns = " << dt.columns.size() << ";\n";
+  h << "  /// Position of each column in `columns` (the order of definition().columns).\n  struct Columns {\n";
+  for (std::size_t i = 0; i < dt.columns.size(); ++i) {
+    h << "    static constexpr std::size_t " << s.columnNames[i] << " = " << i << ";\n";
+  }
+  h << "  };\n";
   h << "  std::array<podml::Column, kNumColumns> columns;\n";
   for (const auto& r : dt.relations) {
     h << "  std::vector<podml::detail::RawHandle> rel_" << r.name << "; ///< " << (r.many ? "values of" : "one per object:")
@@ -185,7 +190,6 @@ std::string renderGetters(const Shape& s) {
   const auto& ctx = s.ctx;
   const auto& dt = s.dt;
   std::ostringstream h;
-  const std::string D = "static_cast<const " + s.data + "*>(l_.data)";
   for (const auto& m : dt.members) {
     const std::size_t k = s.first(m.name, ColumnKind::Member);
     const std::string t = ctx.cppType(m);
@@ -193,12 +197,9 @@ std::string renderGetters(const Shape& s) {
     h << "  /// " << (m.description.empty() ? m.name : oneLine(m.description)) << (m.unit.empty() ? "" : " [" + m.unit + "]")
       << "\n";
     if (ctx.isBuiltin(m.type)) {
-      h << "  " << t << " " << g << "() const {\n    const auto l_ = m_h.location();\n    return " << D << "->"
-        << s.col(k) << ".data<" << t << ">()[l_.index];\n  }\n";
+      h << "  " << t << " " << g << "() const { return Cells_::cell<" << t << ">(m_h, " << s.colName(k) << "); }\n";
     } else {
-      h << "  " << t << " " << g << "() const {\n    const auto l_ = m_h.location();\n    " << t << " v_{};\n    "
-        << ctx.loadMember(m, "&" + D + "->" + s.col(k), "static_cast<std::size_t>(l_.index)", "v_")
-        << "\n    return v_;\n  }\n";
+      h << "  " << t << " " << g << "() const { return Cells_::load<" << t << ">(m_h, " << s.colName(k) << "); }\n";
     }
     if (m.isArray) {
       const std::string et = ctx.cppValueType(m.arrayType);
@@ -220,15 +221,14 @@ std::string renderGetters(const Shape& s) {
     const std::size_t k = s.first(v.name, ColumnKind::VectorValue);
     const std::string g = ctx.getter(v.name, s.gs);
     const std::string t = ctx.cppValueType(v.type);
-    const std::string b = D + "->" + s.rangeBegin(v.name) + ".data<uint32_t>()[l_.index]";
-    const std::string e = D + "->" + s.rangeEnd(v.name) + ".data<uint32_t>()[l_.index]";
     h << "  /// Number of " << v.name << "\n  std::size_t " << v.name
-      << "_size() const {\n    const auto l_ = m_h.location();\n    return " << e << " - " << b << ";\n  }\n";
+      << "_size() const {\n    const auto [b_, e_] = Cells_::range(m_h, " << s.rangeArgs(v.name)
+      << ");\n    return e_ - b_;\n  }\n";
     if (ctx.isBuiltin(v.type)) {
       h << "  /// " << (v.description.empty() ? v.name : oneLine(v.description)) << "\n";
-      h << "  std::span<const " << t << "> " << g << "() const {\n    const auto l_ = m_h.location();\n"
-        << "    return {" << D << "->" << s.col(k) << ".data<" << t << ">() + " << b << ", " << e << " - " << b
-        << "};\n  }\n";
+      h << "  std::span<const " << t << "> " << g << "() const {\n    const auto [b_, e_] = Cells_::range(m_h, "
+        << s.rangeArgs(v.name) << ");\n    return {&Cells_::at(m_h).first->" << s.col(k) << ".data<" << t
+        << ">()[b_], e_ - b_};\n  }\n";
       h << "  /// Value `i` of " << v.name << "; throws std::out_of_range\n  " << t << " " << g
         << "(std::size_t i) const {\n    return " << g << "()[podml::detail::checkedIndex(i, " << v.name << "_size(), \""
         << s.full << "::" << g << "\")];\n  }\n";
@@ -238,8 +238,8 @@ std::string renderGetters(const Shape& s) {
         << g << "().data() + " << v.name << "_size(); }\n";
     } else {
       h << "  /// " << (v.description.empty() ? v.name : oneLine(v.description)) << "\n";
-      h << "  podml::ComponentRange<" << t << "> " << g << "() const {\n    const auto l_ = m_h.location();\n"
-        << "    return {&" << D << "->" << s.col(k) << ", " << b << ", " << e << "};\n  }\n";
+      h << "  podml::ComponentRange<" << t << "> " << g << "() const {\n    const auto [b_, e_] = Cells_::range(m_h, "
+        << s.rangeArgs(v.name) << ");\n    return {&Cells_::at(m_h).first->" << s.col(k) << ", b_, e_};\n  }\n";
       h << "  /// Value `i` of " << v.name << "; throws std::out_of_range\n  " << t << " " << g
         << "(std::size_t i) const {\n    return " << g << "()[podml::detail::checkedIndex(i, " << v.name << "_size(), \""
         << s.full << "::" << g << "\")];\n  }\n";
@@ -259,8 +259,8 @@ std::string renderGetters(const Shape& s) {
       h << "  /// Related object `i` of " << r.name << "; throws std::out_of_range\n  " << r.type << " " << g
         << "(std::size_t i) const;\n";
       h << "  /// Number of " << r.name << "\n  std::size_t " << r.name
-        << "_size() const {\n    const auto l_ = m_h.location();\n    return " << D << "->" << s.rangeEnd(r.name)
-        << ".data<uint32_t>()[l_.index] - " << D << "->" << s.rangeBegin(r.name) << ".data<uint32_t>()[l_.index];\n  }\n";
+        << "_size() const {\n    const auto [b_, e_] = Cells_::range(m_h, " << s.rangeArgs(r.name)
+        << ");\n    return e_ - b_;\n  }\n";
       h << "  /// First of " << r.name << "\n  podml::RelationIterator<" << r.type << "> " << r.name
         << "_begin() const;\n";
       h << "  /// Past the last of " << r.name << "\n  podml::RelationIterator<" << r.type << "> " << r.name
@@ -329,7 +329,8 @@ std::string handleHeaderIncludes(const Shape& s) {
   const auto& ctx = s.ctx;
   std::ostringstream h;
   h << "#include \"" << ctx.includePath(s.full, "CollectionData") << "\"\n"
-    << "#include \"podml/ObjectID.h\"\n#include \"podml/RelationRange.h\"\n#include \"podml/detail/CheckedIndex.h\"\n"
+    << "#include \"podml/ObjectID.h\"\n#include \"podml/RelationRange.h\"\n#include \"podml/detail/Cells.h\"\n"
+    << "#include \"podml/detail/CheckedIndex.h\"\n"
     << "#include \"podml/detail/WriteBack.h\"\n\n"
     << "#include <array>\n#include <cstdint>\n#include <functional>\n#include <ostream>\n#include <span>\n"
     << "#include <string_view>\n#include <tuple>\n#include <type_traits>\n#include <utility>\n";
@@ -359,14 +360,6 @@ std::string handleHeaderIncludes(const Shape& s) {
   return h.str();
 }
 
-std::string ctorParams(const Shape& s) {
-  std::string p;
-  for (const auto& m : s.dt.members) {
-    p += (p.empty() ? "" : ", ") + s.paramType(m) + " " + m.name;
-  }
-  return p;
-}
-
 std::string renderObjectHeader(const Shape& s) {
   const auto& ctx = s.ctx;
   const auto& dt = s.dt;
@@ -380,7 +373,8 @@ std::string renderObjectHeader(const Shape& s) {
   h << "/// " << (dt.description.empty() ? s.bare : oneLine(dt.description)) << "\n";
   h << "/// Read-only handle to an object in a collection (or a free object).\n";
   h << "class " << s.bare << " {\n  friend class " << s.mut << ";\n  friend class " << s.coll
-    << ";\n  friend struct podml::detail::HandleAccess;\n\npublic:\n";
+    << ";\n  friend struct podml::detail::HandleAccess;\n  using Columns = " << s.data
+    << "::Columns;\n  using Cells_ = podml::detail::Cells<" << s.data << ">;\n\npublic:\n";
   h << "  using mutable_type = " << s.mut << ";\n  using collection_type = " << s.coll << ";\n";
   if (dt.isLink) {
     h << "  using from_type = " << dt.linkFrom << ";\n  using to_type = " << dt.linkTo << ";\n";
@@ -388,7 +382,7 @@ std::string renderObjectHeader(const Shape& s) {
   h << "  static constexpr std::string_view typeName = \"" << s.full << "\";\n\n";
   h << "  /// A new free object with default values (podio semantics).\n  " << s.bare << "();\n";
   if (!dt.members.empty()) {
-    h << "  /// A new free object with the given member values.\n  " << s.bare << "(" << ctorParams(s) << ");\n";
+    h << "  /// A new free object with the given member values.\n  " << s.bare << "(" << s.params() << ");\n";
   }
   h << "  /// View of a mutable object.\n  " << s.bare << "(const " << s.mut << "& other);\n";
   h << "  /// A handle that refers to nothing.\n  static " << s.bare << " makeEmpty();\n";
@@ -421,7 +415,6 @@ std::string renderSetters(const Shape& s) {
   const auto& ctx = s.ctx;
   const auto& dt = s.dt;
   std::ostringstream h;
-  const std::string D = "static_cast<" + s.data + "*>(l_.data)";
   for (const auto& m : dt.members) {
     const std::size_t k = s.first(m.name, ColumnKind::Member);
     const std::string t = ctx.cppType(m);
@@ -429,12 +422,12 @@ std::string renderSetters(const Shape& s) {
     if (ctx.isBuiltin(m.type)) {
       // podio's mutable handles hand out a reference to builtin members.
       h << "  /// Reference to " << m.name << " (valid until the collection grows)\n";
-      h << "  " << t << "& " << ctx.getter(m.name, s.gs) << "() {\n    const auto l_ = m_h.location();\n    return " << D
-        << "->" << s.col(k) << ".data<" << t << ">()[l_.index];\n  }\n";
+      h << "  " << t << "& " << ctx.getter(m.name, s.gs) << "() { return Cells_::cell<" << t << ">(m_h, "
+        << s.colName(k) << "); }\n";
     }
     h << "  /// Sets " << m.name << "\n";
-    h << "  void " << st << "(" << s.paramType(m) << " value) {\n    const auto l_ = m_h.location();\n    "
-      << ctx.storeMember(m, "&" + D + "->" + s.col(k), "static_cast<std::size_t>(l_.index)", "value") << "\n  }\n";
+    h << "  void " << st << "(" << s.paramType(m) << " value) { Cells_::store(m_h, " << s.colName(k)
+      << ", value); }\n";
     if (m.isArray) {
       const std::string et = ctx.cppValueType(m.arrayType);
       const bool b = ctx.isBuiltin(m.arrayType);
@@ -444,10 +437,8 @@ std::string renderSetters(const Shape& s) {
     }
     if (!ctx.isBuiltin(m.type) || m.isArray) {
       // podio hands out a mutable reference here; SoA hands out a copy that writes itself back.
-      const std::string body = "{\n    return {std::as_const(*this)." + ctx.getter(m.name, s.gs) + "(), m_h,\n" +
-                               "            [](podml::detail::CollectionDataBase* d_, std::size_t e_, const " + t +
-                               "& v_) { " + ctx.storeMember(m, "&static_cast<" + s.data + "*>(d_)->" + s.col(k), "e_", "v_") +
-                               " }};\n  }\n";
+      const std::string body = "{\n    return {std::as_const(*this)." + ctx.getter(m.name, s.gs) +
+                               "(), m_h, &Cells_::storeAt<" + t + ", " + s.colName(k) + ">};\n  }\n";
       h << "  /// Modifiable copy of " << m.name << ", written back when it goes out of scope.\n";
       h << "  podml::detail::WriteBack<" << t << "> " << m.name << "() " << body;
       if (s.gs) {
@@ -462,17 +453,14 @@ std::string renderSetters(const Shape& s) {
           const std::string subT = ctx.cppType(sub);
           if (ctx.isBuiltin(sub.type)) {
             h << "  /// Reference to " << sub.name << " of " << m.name << " (valid until the collection grows)\n";
-            h << "  " << subT << "& " << ctx.getter(sub.name, s.gs) << "() {\n    const auto l_ = m_h.location();\n    return "
-              << D << "->" << s.col(leaf) << ".data<" << subT << ">()[l_.index];\n  }\n";
+            h << "  " << subT << "& " << ctx.getter(sub.name, s.gs) << "() { return Cells_::cell<" << subT
+              << ">(m_h, " << s.colName(leaf) << "); }\n";
           } else {
             h << "  /// Modifiable copy of " << sub.name << " of " << m.name << ", written back when it goes out of scope.\n";
             h << "  podml::detail::WriteBack<" << subT << "> " << ctx.getter(sub.name, s.gs)
               << "() {\n    return {std::as_const(*this)." << ctx.getter(sub.name, s.gs) << "(), m_h,\n"
-              << "            [](podml::detail::CollectionDataBase* d_, std::size_t e_, const " << subT << "& v_) {\n"
-              << "              auto* cols_ = &static_cast<" << s.data << "*>(d_)->" << s.col(k) << ";\n"
-              << "              " << t << " whole_{};\n              " << ctx.loadMember(m, "cols_", "e_", "whole_")
-              << "\n              whole_." << sub.name << " = v_;\n              " << ctx.storeMember(m, "cols_", "e_", "whole_")
-              << "\n            }};\n  }\n";
+              << "            &Cells_::storePartAt<" << t << ", " << s.colName(k) << ", &" << t << "::" << sub.name
+              << ", " << subT << ">};\n  }\n";
           }
           leaf += ctx.leafCount(sub.valueType());
           h << "  /// Sets " << sub.name << " of " << m.name << "\n";
@@ -509,7 +497,8 @@ std::string renderMutableHeader(const Shape& s) {
   h << "/// " << (dt.description.empty() ? s.bare : oneLine(dt.description)) << "\n";
   h << "/// Modifiable handle to an object in a collection (or a free object).\n";
   h << "class " << s.mut << " {\n  friend class " << s.bare << ";\n  friend class " << s.coll
-    << ";\n  friend struct podml::detail::HandleAccess;\n\npublic:\n";
+    << ";\n  friend struct podml::detail::HandleAccess;\n  using Columns = " << s.data
+    << "::Columns;\n  using Cells_ = podml::detail::Cells<" << s.data << ">;\n\npublic:\n";
   h << "  using object_type = " << s.bare << ";\n  using collection_type = " << s.coll << ";\n";
   if (dt.isLink) {
     h << "  using from_type = " << dt.linkFrom << ";\n  using to_type = " << dt.linkTo << ";\n";
@@ -517,7 +506,7 @@ std::string renderMutableHeader(const Shape& s) {
   h << "  static constexpr std::string_view typeName = \"" << s.full << "\";\n\n";
   h << "  /// A new free object with default values (podio semantics).\n  " << s.mut << "();\n";
   if (!dt.members.empty()) {
-    h << "  /// A new free object with the given member values.\n  " << s.mut << "(" << ctorParams(s) << ");\n";
+    h << "  /// A new free object with the given member values.\n  " << s.mut << "(" << s.params() << ");\n";
   }
   h << "  /// A new free mutable copy; relations are copied only if asked.\n  " << s.mut
     << " clone(bool cloneRelations = true) const;\n\n";

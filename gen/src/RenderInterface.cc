@@ -35,7 +35,7 @@ void renderInterface(const Context& ctx, const InterfaceDef& iface, FileSet& out
   for (const auto& t : iface.types) {
     types += (types.empty() ? "" : ", ") + t;
     const std::string mt = (nsOf(t).empty() ? "" : nsOf(t) + "::") + "Mutable" + bareOf(t);
-    mutTypes += " || std::is_same_v<T, " + t + "> || std::is_same_v<T, " + mt + ">";
+    mutTypes += "\n      || std::is_same_v<T, " + t + "> || std::is_same_v<T, " + mt + ">";
   }
   h << "/// " << (iface.description.empty() ? bare : iface.description) << "\n"
     << "/// Read-only handle to an object of any of: " << types << ".\n";
@@ -45,7 +45,7 @@ void renderInterface(const Context& ctx, const InterfaceDef& iface, FileSet& out
     << mutTypes << ";\n";
   std::string plain;
   for (const auto& t : iface.types) {
-    plain += " || std::is_same_v<T, " + t + ">";
+    plain += "\n      || std::is_same_v<T, " + t + ">";
   }
   h << "  /// Whether T is one of the interfaced (immutable) types.\n  template <typename T>\n"
     << "  static constexpr bool isInterfacedType = false" << plain << ";\n";

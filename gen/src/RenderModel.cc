@@ -131,8 +131,13 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
       << closeNs(ns);
   }
   s << "\nnamespace podml::models::" << id << " {\n\n";
-  s << "std::string_view json() {\n  static constexpr std::string_view text = R\"podmljson(" << ctx.input().json
-    << ")podmljson\";\n  return text;\n}\n\n";
+  // Adjacent raw literals of 100 characters keep lines short; together they are the JSON as is.
+  s << "std::string_view json() {\n  static constexpr std::string_view text =";
+  const std::string& json = ctx.input().json;
+  for (std::size_t i = 0; i < json.size() || i == 0; i += 100) {
+    s << "\n      R\"podmljson(" << json.substr(i, 100) << ")podmljson\"";
+  }
+  s << ";\n  return text;\n}\n\n";
   s << "const podml::DataModelDefinition& definition() {\n";
   s << "  static const podml::DataModelDefinition& def = [] () -> const podml::DataModelDefinition& {\n";
   for (const auto* up : ctx.input().upstream) {
@@ -152,7 +157,7 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
 
   // Column access for components: gathers a component from its leaf columns and scatters it back.
   std::ostringstream c;
-  c << ctx.banner() << "#pragma once\n\n#include \"podml/Column.h\"\n#include \"podml/detail/WriteBack.h\"\n\n"
+  c << ctx.banner() << "#pragma once\n\n#include \"podml/Column.h\"\n#include \"podml/detail/MemberIO.h\"\n#include \"podml/detail/WriteBack.h\"\n\n"
     << "#include <cstddef>\n#include <cstring>\n\n";
   for (const auto* up : ctx.input().upstream) {
     c << "#include \"" << ctx.modelInclude(*up, "detail/ComponentSoA.h") << "\"\n";
