@@ -131,11 +131,11 @@ void renderModelFiles(const Context& ctx, FileSet& out) {
       << closeNs(ns);
   }
   s << "\nnamespace podml::models::" << id << " {\n\n";
-  // Adjacent raw literals of 100 characters keep lines short; together they are the JSON as is.
+  // Adjacent raw literals of 80 characters keep lines short; together they are the JSON as is.
   s << "std::string_view json() {\n  static constexpr std::string_view text =";
   const std::string& json = ctx.input().json;
-  for (std::size_t i = 0; i < json.size() || i == 0; i += 100) {
-    s << "\n      R\"podmljson(" << json.substr(i, 100) << ")podmljson\"";
+  for (std::size_t i = 0; i < json.size() || i == 0; i += 80) {
+    s << "\n      R\"podmljson(" << json.substr(i, 80) << ")podmljson\"";
   }
   s << ";\n  return text;\n}\n\n";
   s << "const podml::DataModelDefinition& definition() {\n";
