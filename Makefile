@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 CMAKE ?= cmake
 
-.PHONY: deps configure build test demo asan bench fuzz clean
+.PHONY: deps configure build test demo asan bench bench-podio bench-podio-build fuzz clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -58,14 +58,29 @@ BENCH_TRAIN_EPOCHS ?= 5
 BENCH_TRAIN_JETS_EVENTS ?= 10000
 BENCH_DIR := build/release/bench
 BENCH_REPORT := $(BENCH_DIR)/report.jsonl
+# Real podio as the collections baseline (bench/podio/, docs/performance.md): podio's source
+# archive, built into $(PODIO_ANCHOR_DIR) by bench-podio. Never part of the product, its build or
+# its tests. Without the archive bench-podio says so and make bench runs without the podio column.
+PODIO_ARCHIVE ?= ../shared/anchors/podio-32b44e8.tar.gz
+PODIO_ANCHOR_DIR := build/release/podio-anchor
+PODIO_JOBS ?= $(shell n=$$(nproc); [ $$n -gt 2 ] && echo 2 || echo $$n)
+bench-podio: deps
+	$(CMAKE) --preset release
+	@$(MAKE) --no-print-directory bench-podio-build
+bench-podio-build:
+	@rc=0; bash bench/podio/build.sh "$(PODIO_ARCHIVE)" build/release $(PODIO_ANCHOR_DIR) $(PODIO_JOBS) || rc=$$?; \
+	  if [ $$rc -eq 3 ]; then rm -f $(PODIO_ANCHOR_DIR)/podio-bench-collections; exit 0; fi; exit $$rc
+
 bench: deps
 	$(CMAKE) --preset release
+	@$(MAKE) --no-print-directory bench-podio-build || echo "make bench: building podio failed: the collections benchmark runs without podio"
 	$(CMAKE) --build --preset release -j $(JOBS) --target podml-bench-collections podml-bench-generate podml-bench-io podml-bench-onnx podml-bench-structured podml-bench-train podml-bench-startup podml podml_python
 	@rm -f $(BENCH_REPORT); failed=""; \
 	run() { name=$$1; shift; echo "+ $$* --report $(BENCH_REPORT)"; "$$@" --report $(BENCH_REPORT); rc=$$?; \
 	  if [ $$rc -ne 0 ]; then failed="$$failed podml-bench-$$name"; \
 	    echo "{\"bench\": \"$$name\", \"kind\": \"exit\", \"status\": $$rc}" >> $(BENCH_REPORT); fi; }; \
-	run collections ./$(BENCH_DIR)/podml-bench-collections --n $(BENCH_COLLECTIONS_N) --reps $(BENCH_COLLECTIONS_REPS); \
+	run collections ./$(BENCH_DIR)/podml-bench-collections --n $(BENCH_COLLECTIONS_N) --reps $(BENCH_COLLECTIONS_REPS) \
+	  --podio ./$(PODIO_ANCHOR_DIR)/podio-bench-collections; \
 	run generate ./$(BENCH_DIR)/podml-bench-generate; \
 	run io ./$(BENCH_DIR)/podml-bench-io --python /usr/bin/python3 --events $(BENCH_IO_EVENTS) \
 	  --compression-events $(BENCH_IO_COMPRESSION_EVENTS) --reps $(BENCH_IO_REPS); \

@@ -59,7 +59,10 @@ inline std::string loadAverage() {
 // markdown table. Records:
 //   {"bench": B, "kind": "start", "time", "load", "cpu", "nproc", "compiler", "flags", "config"}
 //   {"bench": B, "kind": "result", "metric", "value", "unit", "baseline", "baseline_value",
-//    "ratio", "target", "pass", "error"}    (absent numbers and texts are null)
+//    "ratio", "target", "pass", "error",    (absent numbers and texts are null)
+//    "podio_value", "podio_ratio", "podio_target", "podio_pass"}
+//   podio_*: real podio's figure for the same operation in `unit` (the collections bench with
+//   --podio), podio / podml, the target for that ratio (">= 40x") and whether it is met.
 //   {"bench": B, "kind": "end", "time", "load", "seconds"}
 // ---------------------------------------------------------------------------
 
@@ -74,6 +77,10 @@ struct ReportRow {
   std::string target;                                         // empty: informative
   std::optional<bool> pass;                                   // against the target
   std::string error;                                          // non-empty: the measurement failed
+  double podioValue{std::numeric_limits<double>::quiet_NaN()};  // real podio, same unit
+  double podioRatio{std::numeric_limits<double>::quiet_NaN()};  // podioValue / value
+  std::string podioTarget;                                    // for podioRatio, e.g. ">= 40x"
+  std::optional<bool> podioPass;
 };
 
 /// A JSON number; NaN and infinities (no value) are null.
@@ -128,6 +135,7 @@ public:
     write(r);
   }
 
+  /// One result record.
   void row(const ReportRow& row) {
     auto r = record("result");
     r.set("metric", row.metric);
@@ -139,6 +147,10 @@ public:
     r.set("target", jsonText(row.target));
     r.set("pass", row.pass ? json::Value(*row.pass) : json::Value());
     r.set("error", jsonText(row.error));
+    r.set("podio_value", jsonNumber(row.podioValue));
+    r.set("podio_ratio", jsonNumber(row.podioRatio));
+    r.set("podio_target", jsonText(row.podioTarget));
+    r.set("podio_pass", row.podioPass ? json::Value(*row.podioPass) : json::Value());
     write(r);
   }
 

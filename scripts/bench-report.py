@@ -6,6 +6,10 @@ Every benchmark in bench/ appends its results to the file given with --report FI
 one "result" record per measurement, an "end" record. `make bench` adds an "exit"
 record for a benchmark that exited with a non-zero status.
 
+Result records may also carry real podio's figure for the same operation (podio_value,
+podio_ratio = podio / podml, podio_target, podio_pass; the collections bench with --podio):
+they fill the table's "podio" and "podio/podml" columns, "-" where podio was not measured.
+
 Usage: /usr/bin/python3 scripts/bench-report.py REPORT.jsonl [-o OUT.md]
 
 Writes the table to OUT.md (default: report.md next to REPORT.jsonl) and prints it.
@@ -174,9 +178,10 @@ def build(records, problems, repo):
         out.append(f"- commit: {commit}")
     out.append("")
 
-    out.append("| benchmark | measurement | podml | baseline | ratio | target | result |")
-    out.append("|---|---|---:|---|---:|---|---|")
+    out.append("| benchmark | measurement | podml | baseline | ratio | podio | podio/podml | target | result |")
+    out.append("|---|---|---:|---|---:|---:|---:|---|---|")
     counts = {"PASS": 0, "MISS": 0, "ERROR": 0}
+    podio_counts = {"PASS": 0, "MISS": 0}
     for b in benches:
         entry = by_bench[b]
         for r in entry["results"]:
@@ -196,21 +201,36 @@ def build(records, problems, repo):
                 counts["MISS"] += 1
             else:
                 result = "-"
+            podio = with_unit(r.get("podio_value"), r["unit"]) or "-"
+            podio_ratio = ratio_text(r.get("podio_ratio")) if r.get("podio_value") is not None else "-"
+            target = r["target"] or "-"
+            if r.get("podio_target"):
+                # The issue's target for podio / podml, beside podml's own target and result.
+                target = (f"{r['target']}; " if r["target"] else "") + f"podio/podml {r['podio_target']}"
+                if r.get("podio_pass") is not None:
+                    verdict = "PASS" if r["podio_pass"] else "MISS"
+                    podio_counts[verdict] += 1
+                    result = (f"{result}; " if result != "-" else "") + f"vs podio {verdict}"
             out.append("| " + " | ".join(cell(x) for x in (b, r["metric"], podml, base, ratio_text(r["ratio"]),
-                                                             r["target"] or "-", result)) + " |")
+                                                             podio, podio_ratio, target, result)) + " |")
         if not entry["results"]:
             why = "no results"
             if entry["exit"]:
                 why += f" (exit status {entry['exit'].get('status')})"
-            out.append(f"| {cell(b)} | - | - | - | - | - | ERROR: {cell(why)} |")
+            out.append(f"| {cell(b)} | - | - | - | - | - | - | - | ERROR: {cell(why)} |")
             counts["ERROR"] += 1
 
     out.append("")
     out.append("ratio = podml / baseline in the unit shown (for ns/object and seconds lower is better, for MB/s "
                "and samples/s higher is better), except rows named \"speed-up\", which give baseline time / "
-               "podml time. result: against the target of the issue; - is informative.")
+               "podml time. podio: real podio's figure for the same code, measured in alternation with podml "
+               "(collections; - where not measured, the collections line above says why); podio/podml = podio's "
+               "figure / podml's, above 1 podml is faster or smaller. result: against the target of the issue; "
+               "- is informative.")
     out.append("")
     summary = f"{counts['PASS']} PASS, {counts['MISS']} MISS, {counts['ERROR']} ERROR"
+    if podio_counts["PASS"] or podio_counts["MISS"]:
+        summary += f"; against podio {podio_counts['PASS']} PASS, {podio_counts['MISS']} MISS"
     failed = [f"podml-bench-{b} exited with status {by_bench[b]['exit'].get('status')}"
               for b in benches if by_bench[b]["exit"]]
     unfinished = [b for b in benches if by_bench[b]["start"] and not by_bench[b]["end"] and not by_bench[b]["exit"]]

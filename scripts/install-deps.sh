@@ -8,6 +8,7 @@ exec bash "$(dirname "$0")/apt-install.sh" install-deps \
   hdf5-filter-plugin `# LZ4 (HDF5 filter 32004) for --compression lz4` \
   libgtest-dev \
   python3-numpy python3-h5py python3-pytest python3-yaml \
+  python3-jinja2 `# podio's own generator for the podio baseline of make bench (bench/podio/)` \
   python3-jsonschema `# the model card schema is checked against the cards podml writes` \
   python3-matplotlib `# make demo's pictures` \
   pybind11-dev python3-dev `# the Python module podml (python/)` \
